@@ -1,0 +1,122 @@
+"""Canonical msgpack encoding and limit-enforcing decoding.
+
+Canonical means: maps are written with keys sorted (by their UTF-8 bytes),
+strings as ``str``, bytes as ``bin`` (``use_bin_type=True``), integers as the
+smallest msgpack integer, finite floats always as float64 (only GeoJSON
+coordinates use them; times are integer ms). The
+same value therefore always encodes to the same bytes, which signatures need
+(docs/protocol.md §2).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import msgpack
+
+from .constants import MAX_BIN, MAX_CONTAINER, MAX_DEPTH, MAX_FRAME, MAX_STR
+from .errors import DecodeError, LimitExceeded
+
+__all__ = ["canonical", "pack", "unpack"]
+
+
+def canonical(value: Any, depth: int = 0) -> Any:
+    """Return ``value`` with every map's keys sorted; reject non-wire types.
+
+    Raises:
+        DecodeError: a non-finite float, a non-str map key or an unsupported type.
+        LimitExceeded: nesting deeper than MAX_DEPTH.
+    """
+    if depth > MAX_DEPTH:
+        raise LimitExceeded(f"nesting deeper than {MAX_DEPTH}")
+    if value is None or isinstance(value, bool | int | str | bytes):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise DecodeError("floats must be finite")
+        return value
+    if isinstance(value, list | tuple):
+        return [canonical(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        for k in value:
+            if not isinstance(k, str):
+                raise DecodeError("map keys must be strings")
+        return {k: canonical(value[k], depth + 1) for k in sorted(value, key=_key_bytes)}
+    raise DecodeError(f"type {type(value).__name__} is not allowed on the wire")
+
+
+def _key_bytes(k: str) -> bytes:
+    return k.encode("utf-8", "surrogatepass")
+
+
+def pack(value: Any) -> bytes:
+    """Encode ``value`` canonically."""
+    try:
+        out: bytes = msgpack.packb(canonical(value), use_bin_type=True, use_single_float=False)
+    except (OverflowError, ValueError, UnicodeEncodeError) as exc:
+        raise DecodeError(f"cannot encode: {exc}") from exc
+    return out
+
+
+def unpack(data: bytes, *, max_size: int = MAX_FRAME) -> Any:
+    """Decode one msgpack object from ``data`` with explicit limits.
+
+    Raises:
+        LimitExceeded: data larger than ``max_size`` or any inner limit.
+        DecodeError: not exactly one well-formed msgpack object of wire types.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise DecodeError("expected bytes")
+    if len(data) > max_size:
+        raise LimitExceeded(f"{len(data)} bytes exceeds the limit of {max_size}")
+    unpacker = msgpack.Unpacker(
+        raw=False,
+        use_list=True,
+        strict_map_key=True,
+        max_buffer_size=max(max_size, 1),
+        max_str_len=MAX_STR,
+        max_bin_len=MAX_BIN,
+        max_array_len=MAX_CONTAINER,
+        max_map_len=MAX_CONTAINER,
+        max_ext_len=0,
+    )
+    try:
+        unpacker.feed(data)
+        value = unpacker.unpack()
+    except msgpack.OutOfData as exc:
+        raise DecodeError("truncated msgpack data") from exc
+    except (msgpack.StackError, RecursionError) as exc:
+        raise LimitExceeded(f"nesting deeper than {MAX_DEPTH}") from exc
+    except ValueError as exc:  # includes ExtraData, FormatError, oversize lengths
+        if "exceeds" in str(exc):
+            raise LimitExceeded(str(exc)) from exc
+        raise DecodeError(f"malformed msgpack: {exc}") from exc
+    except (TypeError, msgpack.UnpackException) as exc:
+        raise DecodeError(f"malformed msgpack: {exc}") from exc
+    if unpacker.tell() != len(data):
+        raise DecodeError("trailing bytes after the object")
+    _check_types(value, 0)
+    return value
+
+
+def _check_types(value: Any, depth: int) -> None:
+    # Why: msgpack can carry NaN, ext types and timestamps; none is legal
+    # on our wire, and nesting is bounded separately from msgpack's own stack.
+    if depth > MAX_DEPTH:
+        raise LimitExceeded(f"nesting deeper than {MAX_DEPTH}")
+    if value is None or isinstance(value, bool | int | str | bytes):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise DecodeError("floats must be finite")
+        return
+    if isinstance(value, list):
+        for v in value:
+            _check_types(v, depth + 1)
+        return
+    if isinstance(value, dict):
+        for v in value.values():
+            _check_types(v, depth + 1)
+        return
+    raise DecodeError(f"type {type(value).__name__} is not allowed on the wire")

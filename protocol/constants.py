@@ -1,0 +1,54 @@
+"""Wire constants: version, domain-separation strings and decoder limits.
+
+Every byte string that separates one signature or KDF context from another
+lives here, so no two contexts can ever collide (docs/protocol.md §3).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "DOMAIN_AUTH",
+    "DOMAIN_CHECKPOINT",
+    "DOMAIN_ENVELOPE",
+    "DOMAIN_HEADER",
+    "DOMAIN_RECEIPT",
+    "DOMAIN_ROSTER",
+    "DOMAIN_WRAP",
+    "MAX_BIN",
+    "MAX_BODY",
+    "MAX_CONTAINER",
+    "MAX_DEPTH",
+    "MAX_FRAME",
+    "MAX_RECIPIENTS",
+    "MAX_STR",
+    "MAX_WRAPS",
+    "PRECEDENCES",
+    "WIRE_VERSION",
+]
+
+WIRE_VERSION: Final = 1
+
+# docs/protocol.md §3: domain separation. Each string ends in a NUL so that no
+# prefix of one is another.
+DOMAIN_ENVELOPE: Final = b"cbm-hotline/v1/envelope\x00"
+DOMAIN_HEADER: Final = b"cbm-hotline/v1/header\x00"
+DOMAIN_WRAP: Final = b"cbm-hotline/v1/wrap\x00"
+DOMAIN_RECEIPT: Final = b"cbm-hotline/v1/receipt\x00"
+DOMAIN_ROSTER: Final = b"cbm-hotline/v1/roster\x00"
+DOMAIN_AUTH: Final = b"cbm-hotline/v1/auth\x00"
+DOMAIN_CHECKPOINT: Final = b"cbm-hotline/v1/checkpoint\x00"
+
+# docs/protocol.md §2.3: decoder limits. The websocket max_msg_size equals MAX_FRAME.
+MAX_FRAME: Final = 1 << 20  # 1 MiB: a whole frame / envelope / roster
+MAX_BODY: Final = 256 * 1024  # plaintext body after decryption
+MAX_STR: Final = 64 * 1024  # any single string
+MAX_BIN: Final = 512 * 1024  # any single byte string
+MAX_CONTAINER: Final = 4096  # entries in any array or map
+MAX_DEPTH: Final = 16  # nesting of arrays and maps
+MAX_RECIPIENTS: Final = 64  # parties on one envelope
+MAX_WRAPS: Final = 512  # recipient devices on one sealed body
+
+# Military precedence, lowest first (docs/protocol.md §4.1).
+PRECEDENCES: Final = ("ROUTINE", "PRIORITY", "IMMEDIATE", "FLASH")
