@@ -1,0 +1,58 @@
+"""Generate deploy/hotline.env.example from the Settings dataclass (every setting listed)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+from .config import Settings
+
+__all__ = ["render"]
+
+HELP = {
+    "host": "address to listen on (plain ws only on loopback unless allow_plain)",
+    "port": "port for websocket + REST",
+    "device": "the hub's device id in the roster",
+    "key_file": "the hub's Ed25519 signing seed (0600), relative to the home",
+    "tls_cert": "PEM certificate (empty: no TLS; needs allow_plain off loopback)",
+    "tls_key": "PEM private key (0600)",
+    "allow_plain": "allow ws:// on a non-loopback address (a proxy terminates TLS)",
+    "redis_url": "redis:// URL; empty starts an embedded redis-server (AOF always)",
+    "redis_cluster": "the URL points at a Redis Cluster node",
+    "allow_unsafe_redis": "run even if Redis has appendonly no / appendfsync no (DANGER)",
+    "roster_dir": "folder of roster-NNNN.bin files, relative to the home",
+    "heartbeat_s": "websocket ping interval; a silent peer is dropped after half of it more",
+    "send_queue": "per-connection window: unacknowledged deliveries in flight",
+    "redeliver_idle_ms": "redeliver entries unacknowledged for this long (XAUTOCLAIM)",
+    "max_deliveries": "after this many deliveries an entry goes to the dead-letter stream",
+    "retention_days": "inbox entries older than this may be trimmed (never unacked ones)",
+    "max_future_skew_ms": "created_at may be at most this far ahead of the hub clock",
+    "max_age_ms": "and at most this old (the dedupe window)",
+    "checkpoint_interval_s": "sign a log checkpoint at least this often",
+    "checkpoint_every": "and after this many new log entries",
+    "router_lease_ms": "routing / signing lease; a dead hub's lease expires after this",
+    "poll_interval_s": "delivery pumps look at Redis at least this often",
+    "retention_interval_s": "how often the retention task runs",
+    "instance": "a stable name for this replica (lease owner); default random",
+}
+
+
+def render() -> str:
+    lines = [
+        "# Every hub setting, with its default. Environment variables override the",
+        "# [hub] table of HOME/hotline.toml; `hotline serve` flags override both.",
+        "",
+    ]
+    for f in dataclasses.fields(Settings):
+        if f.name == "home":
+            continue
+        default = f.default if f.default is not dataclasses.MISSING else ""
+        if isinstance(default, bool):
+            default = str(default).lower()
+        lines.append(f"# {HELP.get(f.name, f.name)}")
+        lines.append(f"HOTLINE_HUB_{f.name.upper()}={default}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

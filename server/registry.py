@@ -1,0 +1,44 @@
+"""Which devices are connected to this hub, so routed parties can be woken."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Protocol
+
+__all__ = ["Registry", "Wakeable"]
+
+
+class Wakeable(Protocol):
+    device_id: str
+    party: str
+
+    def wake(self) -> None: ...
+
+
+class Registry:
+    """Connected devices by party; ``wake(parties)`` pokes their delivery pumps."""
+
+    def __init__(self) -> None:
+        self._by_party: dict[str, set[Wakeable]] = defaultdict(set)
+
+    def add(self, conn: Wakeable) -> None:
+        self._by_party[conn.party].add(conn)
+
+    def remove(self, conn: Wakeable) -> None:
+        self._by_party[conn.party].discard(conn)
+
+    def wake(self, parties: set[str]) -> None:
+        for p in parties:
+            for c in list(self._by_party.get(p, ())):
+                c.wake()
+
+    def wake_all(self) -> None:
+        for conns in list(self._by_party.values()):
+            for c in list(conns):
+                c.wake()
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_party.values())
+
+    def all(self) -> list[Wakeable]:
+        return [c for v in self._by_party.values() for c in v]

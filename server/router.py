@@ -1,0 +1,101 @@
+"""Routing: copy the log into inboxes, in log order, one router at a time.
+
+A hub routes only while it holds the lease; entries keep their log ids in the
+inboxes, so a router that dies mid-batch is repaired by the next one simply
+routing the same entries again (Redis refuses the duplicates).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+
+from redis.exceptions import RedisError
+
+from hotline.protocol import ProtocolError
+
+from .metrics import Metrics
+from .streams import Streams
+
+__all__ = ["Notifier", "Router"]
+
+log = logging.getLogger("hotline.hub.router")
+
+
+class Router:
+    def __init__(
+        self,
+        streams: Streams,
+        owner: str,
+        lease_ms: int,
+        metrics: Metrics,
+        on_routed: Callable[[set[str]], None],
+    ) -> None:
+        self.streams = streams
+        self.owner = owner
+        self.lease_ms = lease_ms
+        self.metrics = metrics
+        self.on_routed = on_routed
+        self.leader = False
+        self.routed_once = asyncio.Event()
+
+    async def run(self) -> None:
+        backoff = 0.05
+        cursor: str | None = None
+        while True:
+            try:
+                if not await self.streams.take_lease(self.owner, self.lease_ms):
+                    self.leader, cursor = False, None
+                    self.routed_once.set()  # a follower is ready too
+                    await asyncio.sleep(self.lease_ms / 3000 * (1 + random.random() / 2))
+                    continue
+                if not self.leader or cursor is None:
+                    cursor = await self.streams.get_cursor()  # another router may have moved it
+                    self.leader = True
+                block = max(10, min(1000, self.lease_ms // 3))
+                entries = await self.streams.read_log(cursor, 500, block)
+                if entries:
+                    parties = await self.streams.route(entries)
+                    cursor = entries[-1].id
+                    await self.streams.set_cursor(cursor)
+                    self.metrics.inc("hotline_routed_total", len(entries))
+                    if parties:
+                        self.on_routed(parties)
+                        await self.streams.notify(parties)
+                self.routed_once.set()
+                backoff = 0.05
+            except (RedisError, ProtocolError, OSError) as exc:
+                self.leader, cursor = False, None
+                log.warning("router paused: %s", type(exc).__name__)
+                await asyncio.sleep(backoff * (1 + random.random()))
+                backoff = min(backoff * 2, 2.0)
+
+    async def stop(self) -> None:
+        await self.streams.release_lease(self.owner)
+
+
+class Notifier:
+    """Wakes this hub's connected devices when another hub routed to their party."""
+
+    def __init__(self, streams: Streams, on_notify: Callable[[set[str]], None]) -> None:
+        self.streams = streams
+        self.on_notify = on_notify
+
+    async def run(self) -> None:
+        backoff = 0.05
+        last: str | None = None
+        while True:
+            try:
+                if last is None:
+                    last = await self.streams.notify_tail()
+                last, parties = await self.streams.read_notify(last, 1000)
+                if parties:
+                    self.on_notify(parties)
+                backoff = 0.05
+            except (RedisError, OSError) as exc:
+                last = None
+                log.warning("notifier paused: %s", type(exc).__name__)
+                await asyncio.sleep(backoff * (1 + random.random()))
+                backoff = min(backoff * 2, 2.0)

@@ -1,0 +1,520 @@
+"""Every Redis call the hub makes, returning typed values.
+
+Key layout (hash tags keep multi-key writes in one Cluster slot):
+
+- ``hl:{log}:events``   the append-only log: every accepted envelope, receipt,
+                         rejection, roster change, hub start/stop (source of truth)
+- ``hl:{log}:ids``       message id → "log id|digest|sender|recipients" (idempotency)
+- ``hl:{log}:st:<mid>``  device → highest receipt rank (per-recipient status)
+- ``hl:{log}:cursor``    last log id routed into inboxes
+- ``hl:{log}:router``    the routing lease (one router at a time keeps inbox order)
+- ``hl:{log}:roster``    roster version → roster bytes
+- ``hl:{inbox:P}``       party P's inbox; one consumer group per device
+- ``hl:{inbox:P}:dlq``   dead letters for P
+- ``hl:{notify}``        "something was routed to these parties" wake-ups for hubs
+
+Inbox entries carry the *same stream id* as the log entry they come from, so
+routing is idempotent: re-routing after a crash is refused by Redis ("equal or
+smaller id") and skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
+from redis.exceptions import RedisError, ResponseError
+
+from hotline.protocol import ReplayError, Unavailable
+from hotline.protocol.events import LogEvent
+
+__all__ = [
+    "AcceptResult",
+    "ClaimResult",
+    "LogEntry",
+    "Streams",
+    "connect",
+    "inbox_key",
+]
+
+LOG: Final = "hl:{log}:events"
+IDS: Final = "hl:{log}:ids"
+CURSOR: Final = "hl:{log}:cursor"
+LEASE: Final = "hl:{log}:router"
+ROSTER: Final = "hl:{log}:roster"
+NOTIFY: Final = "hl:{notify}"
+CHECKPOINTS: Final = "hl:{log}:checkpoints"
+INDEX: Final = "hl:{log}:index"
+CKPT_LEASE: Final = "hl:{log}:ckpt-lease"
+CKPT_FORCE: Final = "hl:{log}:ckpt-force"
+
+
+def inbox_key(party: str) -> str:
+    return f"hl:{{inbox:{party}}}"
+
+
+def status_key(mid_hex: str) -> str:
+    return f"hl:{{log}}:st:{mid_hex}"
+
+
+# KEYS: log, ids. ARGV: mid, meta(digest|sender|recipients), event bytes, type, route-to
+_ACCEPT: Final = """
+local prev = redis.call('HGET', KEYS[2], ARGV[1])
+if prev then return {0, prev} end
+local id = redis.call('XADD', KEYS[1], '*', 't', ARGV[4], 'e', ARGV[3], 'mid', ARGV[1],
+                      'to', ARGV[5])
+redis.call('HSET', KEYS[2], ARGV[1], id .. '|' .. ARGV[2])
+return {1, id}
+"""
+
+# KEYS: log, status. ARGV: device, rank, event bytes, route-to, mid
+_RECEIPT: Final = """
+local cur = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '-1')
+if cur >= tonumber(ARGV[2]) then return {0, ''} end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local id = redis.call('XADD', KEYS[1], '*', 't', 'receipt', 'e', ARGV[3], 'mid', ARGV[5],
+                      'to', ARGV[4])
+return {1, id}
+"""
+
+# KEYS: lease. ARGV: owner, ttl ms. Take or renew the lease if free or ours.
+_LEASE: Final = """
+local cur = redis.call('GET', KEYS[1])
+if (not cur) or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptResult:
+    position: str
+    duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    id: str
+    type: str
+    event: bytes
+    mid: str
+    to: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    id: str
+    type: str  # "env" | "rcpt"
+    data: bytes
+    mid: str
+    deliveries: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    entries: list[InboxEntry]
+    deleted: list[str]
+
+
+def _s(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def connect(url: str, *, cluster: bool = False, timeout: float = 5.0) -> Any:
+    """A redis-py asyncio client with RESP2 pinned (reply shapes are stable across versions)."""
+    common: dict[str, Any] = {
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "protocol": 2,
+        "health_check_interval": 15,
+    }
+    if cluster:
+        return RedisCluster.from_url(url, **common)
+    return aioredis.Redis.from_url(url, retry_on_timeout=False, **common)
+
+
+class Streams:
+    """Typed access to the hub's Redis keys. ``client`` is redis-py asyncio (single or cluster)."""
+
+    def __init__(self, client: Any, *, cluster: bool = False) -> None:
+        self.r = client
+        self.cluster = cluster
+        self._accept = client.register_script(_ACCEPT)
+        self._receipt = client.register_script(_RECEIPT)
+        self._lease = client.register_script(_LEASE)
+
+    async def close(self) -> None:
+        with contextlib.suppress(RedisError, RuntimeError):
+            await self.r.aclose()
+
+    # -- health --------------------------------------------------------------
+    async def ping(self) -> bool:
+        return bool(await self.r.ping())
+
+    async def persistence(self) -> dict[str, str]:
+        """The server's appendonly / appendfsync settings (every node for a cluster)."""
+        if self.cluster:
+            res = await self.r.config_get("append*", target_nodes=RedisCluster.PRIMARIES)
+            # one dict per node when targeted at several: keep the weakest answer
+            if isinstance(res, dict) and all(isinstance(v, dict) for v in res.values()):
+                merged: dict[str, str] = {}
+                for node in res.values():
+                    for k, v in node.items():
+                        if merged.get(_s(k)) in (None, "yes", "always"):
+                            merged[_s(k)] = _s(v)
+                return merged
+            return {_s(k): _s(v) for k, v in res.items()}
+        res = await self.r.config_get("append*")
+        return {_s(k): _s(v) for k, v in res.items()}
+
+    # -- accepting -----------------------------------------------------------
+    async def accept(
+        self,
+        mid_hex: str,
+        digest_hex: str,
+        sender: str,
+        recipients: Sequence[str],
+        event: bytes,
+        route_to: Sequence[str],
+    ) -> AcceptResult:
+        """Append an accepted envelope once (idempotent by message id).
+
+        Raises:
+            ReplayError: the id was accepted before with other content.
+            Unavailable: Redis did not answer; nothing may be promised.
+        """
+        meta = f"{digest_hex}|{sender}|{','.join(recipients)}"
+        try:
+            new, val = await self._accept(
+                keys=[LOG, IDS], args=[mid_hex, meta, event, "accepted", ",".join(route_to)]
+            )
+        except RedisError as exc:
+            raise Unavailable("the message store is not reachable; not accepted") from exc
+        val = _s(val)
+        if new:
+            return AcceptResult(val, False)
+        pos, _, rest = val.partition("|")
+        if rest.partition("|")[0] != digest_hex:
+            raise ReplayError("this message id was already used for different content")
+        return AcceptResult(pos, True)
+
+    async def missing_ids(self, mids: list[str]) -> list[str]:
+        """Which of these accepted ids Redis no longer knows (startup reconciliation)."""
+        missing: list[str] = []
+        for i in range(0, len(mids), 1000):
+            chunk = mids[i : i + 1000]
+            pipe = self.r.pipeline(transaction=False)
+            for m in chunk:
+                pipe.hexists(IDS, m)
+            for m, ok in zip(chunk, await pipe.execute(), strict=True):
+                if not ok:
+                    missing.append(m)
+        return missing
+
+    async def message_meta(self, mid_hex: str) -> tuple[str, str, list[str]] | None:
+        """(log position, sender, recipients) for an accepted message id."""
+        val = await self.r.hget(IDS, mid_hex)
+        if val is None:
+            return None
+        pos, _digest, sender, recips = _s(val).split("|", 3)
+        return pos, sender, [p for p in recips.split(",") if p]
+
+    async def append_event(
+        self, etype: str, event: bytes, *, mid: str = "", route_to: Sequence[str] = ()
+    ) -> str:
+        """Append a non-message event (rejection, roster change, hub start/stop, export)."""
+        try:
+            return _s(
+                await self.r.xadd(
+                    LOG, {"t": etype, "e": event, "mid": mid, "to": ",".join(route_to)}
+                )
+            )
+        except RedisError as exc:
+            raise Unavailable("the log is not reachable") from exc
+
+    async def record_receipt(
+        self, mid_hex: str, device: str, rank: int, event: bytes, route_to: Sequence[str]
+    ) -> str | None:
+        """Log a receipt if it raises the device's state; returns its log id or None."""
+        try:
+            new, pos = await self._receipt(
+                keys=[LOG, status_key(mid_hex)],
+                args=[device, rank, event, ",".join(route_to), mid_hex],
+            )
+        except RedisError as exc:
+            raise Unavailable("the log is not reachable") from exc
+        return _s(pos) if new else None
+
+    async def status(self, mid_hex: str) -> dict[str, int]:
+        raw = await self.r.hgetall(status_key(mid_hex))
+        return {_s(k): int(v) for k, v in raw.items()}
+
+    # -- the log -------------------------------------------------------------
+    async def read_log(self, after: str, count: int, block_ms: int | None) -> list[LogEntry]:
+        res = await self.r.xread({LOG: after}, count=count, block=block_ms)
+        out: list[LogEntry] = []
+        for _key, entries in res or []:
+            for eid, f in entries:
+                out.append(_log_entry(eid, f))
+        return out
+
+    async def log_range(
+        self, start: str = "-", end: str = "+", count: int | None = None
+    ) -> list[LogEntry]:
+        res = await self.r.xrange(LOG, start, end, count=count)
+        return [_log_entry(eid, f) for eid, f in res]
+
+    async def log_length(self) -> int:
+        return int(await self.r.xlen(LOG))
+
+    async def get_cursor(self) -> str:
+        v = await self.r.get(CURSOR)
+        return _s(v) if v else "0-0"
+
+    async def set_cursor(self, pos: str) -> None:
+        await self.r.set(CURSOR, pos)
+
+    async def take_lease(self, owner: str, ttl_ms: int, key: str = LEASE) -> bool:
+        return bool(await self._lease(keys=[key], args=[owner, ttl_ms]))
+
+    async def release_lease(self, owner: str, key: str = LEASE) -> None:
+        with contextlib.suppress(RedisError):
+            if _s(await self.r.get(key) or b"") == owner:
+                await self.r.delete(key)
+
+    # -- checkpoints -----------------------------------------------------------
+    async def checkpoints(self) -> list[bytes]:
+        return [bytes(f[b"c"]) for _eid, f in await self.r.xrange(CHECKPOINTS)]
+
+    async def latest_checkpoint(self) -> bytes | None:
+        res = await self.r.xrevrange(CHECKPOINTS, count=1)
+        return bytes(res[0][1][b"c"]) if res else None
+
+    async def add_checkpoint(self, data: bytes, size: int) -> None:
+        await self.r.xadd(CHECKPOINTS, {"c": data, "size": size})
+
+    async def index_ids(self, mapping: dict[str, int]) -> None:
+        if mapping:
+            await self.r.hset(INDEX, mapping=mapping)
+
+    async def leaf_index(self, mid_hex: str) -> int | None:
+        v = await self.r.hget(INDEX, mid_hex)
+        return int(v) if v is not None else None
+
+    async def request_checkpoint(self) -> None:
+        await self.r.set(CKPT_FORCE, "1")
+
+    async def take_checkpoint_request(self) -> bool:
+        return bool(await self.r.delete(CKPT_FORCE))
+
+    # -- routing -------------------------------------------------------------
+    async def route(self, entries: Sequence[LogEntry]) -> set[str]:
+        """Copy log entries into their parties' inboxes under the same ids.
+
+        Returns the parties that got something new. Idempotent: an id already
+        routed is refused by Redis and skipped.
+        """
+        jobs: list[tuple[str, LogEntry]] = [(p, e) for e in entries for p in e.to]
+        if not jobs:
+            return set()
+        pipe = self.r.pipeline(transaction=False)
+        for party, e in jobs:
+            kind = "env" if e.type == "accepted" else "rcpt"
+            pipe.xadd(inbox_key(party), {"t": kind, "d": _payload(e), "mid": e.mid}, id=e.id)
+        results = await pipe.execute(raise_on_error=False)
+        woke: set[str] = set()
+        for (party, _e), res in zip(jobs, results, strict=True):
+            if isinstance(res, ResponseError):
+                if "equal or smaller" in str(res):
+                    continue  # already routed before a crash: idempotent
+                raise res
+            if isinstance(res, Exception):
+                raise res
+            woke.add(party)
+        return woke
+
+    async def notify(self, parties: set[str]) -> None:
+        if parties:
+            await self.r.xadd(
+                NOTIFY, {"p": ",".join(sorted(parties))}, maxlen=10_000, approximate=True
+            )
+
+    async def read_notify(self, after: str, block_ms: int) -> tuple[str, set[str]]:
+        res = await self.r.xread({NOTIFY: after}, block=block_ms, count=1000)
+        parties: set[str] = set()
+        last = after
+        for _key, entries in res or []:
+            for eid, f in entries:
+                last = _s(eid)
+                parties.update(p for p in _s(f.get(b"p", b"")).split(",") if p)
+        return last, parties
+
+    async def notify_tail(self) -> str:
+        res = await self.r.xrevrange(NOTIFY, count=1)
+        return _s(res[0][0]) if res else "0-0"
+
+    # -- inboxes -------------------------------------------------------------
+    async def ensure_group(self, party: str, device: str) -> None:
+        """Create the device's consumer group from the inbox start; only BUSYGROUP is fine."""
+        try:
+            await self.r.xgroup_create(inbox_key(party), device, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def read_inbox(
+        self, party: str, device: str, count: int, start: str = ">"
+    ) -> list[InboxEntry]:
+        """New entries (``start=">"``) or this device's unacked ones after ``start``."""
+        res = await self.r.xreadgroup(device, device, {inbox_key(party): start}, count=count)
+        out: list[InboxEntry] = []
+        for _key, entries in res or []:
+            for eid, f in entries:
+                if not f:  # deleted (trimmed) while pending: nothing to deliver
+                    await self.r.xack(inbox_key(party), device, eid)
+                    continue
+                out.append(_inbox_entry(eid, f))
+        return out
+
+    async def claim_idle(
+        self, party: str, device: str, min_idle_ms: int, count: int = 100
+    ) -> ClaimResult:
+        """XAUTOCLAIM this device's idle entries, following the cursor to 0-0."""
+        entries: list[InboxEntry] = []
+        deleted: list[str] = []
+        cursor = "0-0"
+        while True:
+            res = await self.r.xautoclaim(
+                inbox_key(party), device, device, min_idle_ms, start_id=cursor, count=count
+            )
+            cursor = _s(res[0])
+            for item in res[1]:
+                if item is None or item[1] is None:
+                    continue
+                entries.append(_inbox_entry(item[0], item[1]))
+            if len(res) > 2:  # Redis >= 7 reports ids deleted while pending
+                deleted += [_s(d) for d in res[2]]
+            if cursor == "0-0" or len(entries) >= count:
+                break
+        if deleted:
+            await self.r.xack(inbox_key(party), device, *deleted)
+        if entries:
+            counts = await self.delivery_counts(party, device, [e.id for e in entries])
+            entries = [
+                InboxEntry(e.id, e.type, e.data, e.mid, counts.get(e.id, 1)) for e in entries
+            ]
+        return ClaimResult(entries, deleted)
+
+    async def delivery_counts(self, party: str, device: str, ids: Sequence[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        res = await self.r.xpending_range(
+            inbox_key(party),
+            device,
+            min=min(ids),
+            max=max(ids),
+            count=len(ids) + 100,
+            consumername=device,
+        )
+        return {_s(p["message_id"]): int(p["times_delivered"]) for p in res}
+
+    async def ack(self, party: str, device: str, ids: Sequence[str]) -> int:
+        if not ids:
+            return 0
+        return int(await self.r.xack(inbox_key(party), device, *ids))
+
+    async def dead_letter(self, party: str, device: str, entry: InboxEntry, reason: str) -> None:
+        """Move a poison entry aside (kept, alerted on) and ack it for this device."""
+        await self.r.xadd(
+            inbox_key(party) + ":dlq",
+            {
+                "device": device,
+                "id": entry.id,
+                "t": entry.type,
+                "d": entry.data,
+                "mid": entry.mid,
+                "reason": reason,
+            },
+        )
+        await self.ack(party, device, [entry.id])
+
+    async def backlog(self, party: str) -> int:
+        """Entries not yet acknowledged by the slowest device group of the party."""
+        try:
+            groups = await self.r.xinfo_groups(inbox_key(party))
+        except ResponseError:
+            return 0
+        worst = 0
+        for g in groups:
+            worst = max(worst, int(g.get("pending", 0)) + int(g.get("lag") or 0))
+        return worst
+
+    async def trim_inbox(self, party: str, older_than_ms: int) -> int:
+        """Trim below the oldest entry any group still needs (MINID), never by MAXLEN."""
+        key = inbox_key(party)
+        try:
+            groups = await self.r.xinfo_groups(key)
+        except ResponseError:
+            return 0
+        floor = f"{older_than_ms}-0"
+        for g in groups:
+            name = _s(g["name"])
+            last = _s(g["last-delivered-id"])
+            if _id_lt(last, floor):
+                floor = _next_id(last)  # entries after last-delivered are still unread
+            pend = await self.r.xpending(key, name)
+            if pend and pend.get("pending"):
+                lo = _s(pend["min"])
+                if _id_lt(lo, floor):
+                    floor = lo
+        return int(await self.r.xtrim(key, minid=floor, approximate=False))
+
+    # -- roster --------------------------------------------------------------
+    async def roster_versions(self) -> dict[int, bytes]:
+        raw = await self.r.hgetall(ROSTER)
+        return {int(k): bytes(v) for k, v in raw.items()}
+
+    async def put_roster(self, version: int, data: bytes) -> bool:
+        return bool(await self.r.hsetnx(ROSTER, str(version), data))
+
+
+def _payload(e: LogEntry) -> bytes:
+    """What an inbox carries: the envelope or receipt bytes inside the event."""
+    return LogEvent.decode(e.event).payload
+
+
+def _log_entry(eid: Any, f: dict[Any, Any]) -> LogEntry:
+    to = _s(f.get(b"to", b""))
+    return LogEntry(
+        _s(eid),
+        _s(f.get(b"t", b"")),
+        bytes(f.get(b"e", b"")),
+        _s(f.get(b"mid", b"")),
+        tuple(p for p in to.split(",") if p),
+    )
+
+
+def _inbox_entry(eid: Any, f: dict[Any, Any]) -> InboxEntry:
+    return InboxEntry(
+        _s(eid), _s(f.get(b"t", b"")), bytes(f.get(b"d", b"")), _s(f.get(b"mid", b""))
+    )
+
+
+def _parse_id(i: str) -> tuple[int, int]:
+    a, _, b = i.partition("-")
+    return int(a), int(b or 0)
+
+
+def _id_lt(a: str, b: str) -> bool:
+    return _parse_id(a) < _parse_id(b)
+
+
+def _next_id(i: str) -> str:
+    a, b = _parse_id(i)
+    return f"{a}-{b + 1}"

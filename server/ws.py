@@ -1,0 +1,279 @@
+"""The websocket endpoint: one Connection per socket, driving the sans-I/O Session."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSCloseCode, WSMsgType, web
+from redis.exceptions import RedisError
+
+from hotline.protocol import (
+    MAX_FRAME,
+    AuthError,
+    ClockSkew,
+    ProtocolError,
+    RosterDevice,
+    Session,
+    StateError,
+    Unavailable,
+    auth_payload,
+)
+from hotline.protocol.audit import Checkpoint
+from hotline.protocol.events import LogEvent
+
+from .delivery import DeliveryPump
+from .streams import InboxEntry
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+__all__ = ["Connection", "websocket_handler"]
+
+log = logging.getLogger("hotline.hub.ws")
+RECEIVING = ("officer", "feed", "auditor", "observer")
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class Connection:
+    """One authenticated device's socket: a reader loop, one writer task, one pump."""
+
+    def __init__(self, hub: Hub, ws: web.WebSocketResponse) -> None:
+        self.hub = hub
+        self.ws = ws
+        self.session = Session("hub", now_ms())
+        self.device: RosterDevice | None = None
+        self.device_id = ""
+        self.party = ""
+        # Replies to the client's own requests; bounded so a client that never
+        # reads blocks only its own reader.
+        self.out: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=hub.settings.send_queue)
+        self.pump: DeliveryPump | None = None
+        self.requests: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(maxsize=64)
+
+    def wake(self) -> None:
+        if self.pump:
+            self.pump.wake()
+
+    async def run(self) -> None:
+        conn_id, nonce = os.urandom(16), os.urandom(32)
+        hub_id = self.hub.settings.device
+        await self.ws.send_bytes(
+            self.session.send("challenge", hub=hub_id, conn=conn_id, nonce=nonce, at_ms=now_ms())
+        )
+        self.session.data_to_send()
+        try:
+            await self._authenticate(hub_id, conn_id, nonce)
+        except ProtocolError as exc:
+            await self._fatal(exc)
+            return
+        assert self.device is not None
+        writer = asyncio.create_task(self._writer(), name=f"writer:{self.device_id}")
+        worker = asyncio.create_task(self._worker(), name=f"worker:{self.device_id}")
+        pump_task: asyncio.Task[None] | None = None
+        if self.device.role in RECEIVING:
+            s = self.hub.settings
+            self.pump = DeliveryPump(
+                self.hub.streams,
+                self.party,
+                self.device_id,
+                self._send_entry,
+                window=s.send_queue,
+                idle_ms=s.redeliver_idle_ms,
+                max_deliveries=s.max_deliveries,
+                poll_s=s.poll_interval_s,
+                metrics=self.hub.metrics,
+                on_dead_letter=self._dead_letter,
+            )
+            pump_task = asyncio.create_task(self.pump.run(), name=f"pump:{self.device_id}")
+        self.hub.registry.add(self)
+        self.hub.metrics.set("hotline_connections", len(self.hub.registry))
+        try:
+            await self._read_loop()
+        finally:
+            self.hub.registry.remove(self)
+            self.hub.metrics.set("hotline_connections", len(self.hub.registry))
+            for t in (pump_task, writer, worker):
+                if t:
+                    t.cancel()
+            for t in (pump_task, writer, worker):
+                if t:
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await t
+
+    async def _authenticate(self, hub_id: str, conn_id: bytes, nonce: bytes) -> None:
+        deadline = (self.session.deadline() or 0) / 1000 - time.time()
+        try:
+            msg = await self.ws.receive(timeout=max(0.1, deadline))
+        except TimeoutError as exc:
+            raise AuthError("no authentication before the handshake deadline") from exc
+        if msg.type != WSMsgType.BINARY:
+            raise AuthError("expected a binary auth frame")
+        self.session.receive_data(msg.data)
+        (frame,) = self.session.events_received()
+        device_id, at, sig = frame["device"], frame["at_ms"], frame["signature"]
+        roster = self.hub.roster.current
+        dev = roster.device(device_id, now_ms(), roles=("officer", "feed", "auditor", "observer"))
+        try:
+            dev.verify_key.verify(sig, auth_payload(hub_id, conn_id, nonce, device_id, at))
+        except ProtocolError as exc:
+            raise AuthError("authentication signature does not verify") from exc
+        if abs(at - now_ms()) > self.hub.settings.max_future_skew_ms:
+            raise ClockSkew("the device clock is too far from the hub's: fix the clock")
+        self.device, self.device_id, self.party = dev, dev.id, dev.party
+        await self.ws.send_bytes(
+            self.session.send("welcome", device=dev.id, roster_version=roster.version, hub=hub_id)
+        )
+        known = frame.fields.get("roster_version", 0)
+        for r in self.hub.roster.chain:
+            if isinstance(known, int) and r.version > known:
+                await self.ws.send_bytes(self.session.send("roster", roster=r.encode()))
+        cp = await self.hub.streams.latest_checkpoint()
+        if cp is not None:  # parties keep the checkpoints they see (fork detection)
+            light = Checkpoint.decode(cp).encode(light=True)
+            await self.ws.send_bytes(self.session.send("checkpoint", checkpoint=light))
+        self.session.data_to_send()
+
+    async def _fatal(self, exc: ProtocolError) -> None:
+        self.hub.metrics.inc("hotline_rejections_total", code=exc.code)
+        with contextlib.suppress(Exception):
+            if self.session.state != "closed":
+                await self.ws.send_bytes(self.session.send("error", **exc.to_wire()))
+            else:
+                from hotline.protocol import Frame
+
+                await self.ws.send_bytes(Frame("error", exc.to_wire()).encode())
+        await self.ws.close(code=exc.close_code, message=exc.code.encode())
+
+    async def _read_loop(self) -> None:
+        async for msg in self.ws:
+            if msg.type != WSMsgType.BINARY:
+                if msg.type == WSMsgType.TEXT:
+                    await self._reply_error(ProtocolError("frames are binary msgpack"))
+                    continue
+                break
+            try:
+                self.session.receive_data(msg.data)
+            except StateError as exc:
+                await self._fatal(exc)
+                return
+            except ProtocolError as exc:
+                await self._reply_error(exc)
+                continue
+            for frame in self.session.events_received():
+                if frame.type == "bye":
+                    return
+                # Handled by one worker, in order; this loop keeps reading so websocket
+                # pings are answered even while a request waits on a slow Redis.
+                await self.requests.put((frame.type, frame.fields))
+
+    async def _worker(self) -> None:
+        while True:
+            ftype, fields = await self.requests.get()
+            await self._handle(ftype, fields)
+
+    async def _handle(self, ftype: str, f: dict[str, Any]) -> None:
+        assert self.device is not None
+        hub = self.hub
+        t = now_ms()
+        try:
+            if ftype == "submit":
+                res = await hub.intake.submit(f["envelope"], self.device, t)
+                await self._reply(
+                    "accepted", id=res.id, position=res.position, duplicate=res.duplicate
+                )
+            elif ftype == "ack":
+                ids = [i for i in f["deliveries"] if isinstance(i, str)][:1000]
+                if self.pump:
+                    self.pump.acked(ids)
+                    # XACK now, on the request path; if Redis is away the ids stay with
+                    # the pump, which retries them until Redis has them.
+                    with contextlib.suppress(RedisError, OSError):
+                        await self.pump.flush_acks()
+            elif ftype == "receipt":
+                await hub.intake.receipt(f["receipt"], self.device, t)
+            elif ftype == "status":
+                res2 = await hub.intake.status(f["id"], self.device)
+                await self._reply("status_result", id=f["id"], recipients=res2["recipients"])
+        except ProtocolError as exc:
+            ref = f.get("id") if isinstance(f.get("id"), bytes) else None
+            if ftype == "submit" and exc.code != "unavailable":
+                await hub.intake.log_rejection(exc, self.device_id, t, ref)
+            await self._reply_error(exc, ref=ref)
+        except (RedisError, OSError) as exc:
+            # Storage hiccup: nothing was promised; the client retries.
+            ref = f.get("id") if isinstance(f.get("id"), bytes) else None
+            await self._reply_error(
+                Unavailable(f"the message store is not reachable ({type(exc).__name__})"), ref=ref
+            )
+        except Exception as exc:  # the connection survives; the peer never sees internals
+            log.exception("internal error handling %s from %s", ftype, self.device_id)
+            hub.metrics.inc("hotline_internal_errors_total")
+            await self._reply_error(ProtocolError(f"internal error ({type(exc).__name__})"))
+
+    async def _reply(self, ftype: str, **fields: Any) -> None:
+        await self.out.put(self.session.send(ftype, **fields))
+        self.session.data_to_send()
+
+    async def _reply_error(self, exc: ProtocolError, ref: bytes | None = None) -> None:
+        self.hub.metrics.inc("hotline_rejections_total", code=exc.code)
+        wire: dict[str, Any] = dict(exc.to_wire())
+        if ref is not None:
+            wire["ref"] = ref
+        if self.session.state == "open":
+            await self._reply("error", **wire)
+
+    async def _send_entry(self, e: InboxEntry) -> None:
+        if e.type == "env":
+            await self._reply("deliver", delivery=e.id, envelope=e.data)
+        else:
+            await self._reply("receipt", receipt=e.data, delivery=e.id)
+
+    async def _dead_letter(self, e: InboxEntry) -> None:
+        ev = LogEvent(
+            "dead_letter",
+            now_ms(),
+            self.hub.settings.device,
+            b"",
+            {"device": self.device_id, "entry": e.id, "mid": e.mid},
+        )
+        with contextlib.suppress(ProtocolError):
+            await self.hub.streams.append_event("dead_letter", ev.encode(), mid=e.mid)
+
+    async def _writer(self) -> None:
+        while True:
+            data = await self.out.get()
+            if data is None:
+                return
+            await self.ws.send_bytes(data)
+
+
+async def websocket_handler(request: web.Request) -> web.StreamResponse:
+    from .hub import HUB
+
+    hub = request.app[HUB]
+    s = hub.settings
+    ws = web.WebSocketResponse(
+        heartbeat=s.heartbeat_s,
+        max_msg_size=MAX_FRAME,
+        receive_timeout=None,
+        compress=False,
+        autoping=True,
+    )
+    await ws.prepare(request)
+    conn = Connection(hub, ws)
+    hub.sockets.add(ws)
+    try:
+        await conn.run()
+    finally:
+        hub.sockets.discard(ws)
+        if not ws.closed:
+            await ws.close(code=WSCloseCode.OK)
+    return ws

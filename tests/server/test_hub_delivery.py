@@ -1,0 +1,209 @@
+"""Delivery guarantees: two hubs, the feed API, offline backlog, retention."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from hotline.client.compose import compose
+from hotline.client.events import MessageReceived
+from hotline.client.home import Home
+from hotline.protocol import id_text
+from hotline.protocol.session import http_auth_payload
+from hotline.server.redis_process import RedisProcess
+from hotline.server.streams import inbox_key
+from tests.harness import HubProcess, RawDevice, client, start_hub, wait_for
+
+
+async def _request(
+    hub_http: str,
+    home: Path,
+    method: str,
+    path: str,
+    device: str | None = None,
+    body: bytes | None = None,
+) -> tuple[int, dict[str, Any]]:
+    ctx = ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
+    headers = {}
+    if device:
+        dev = Home(home).device(device)
+        at = time.time_ns() // 1_000_000
+        sig = dev.sign.sign(http_auth_payload("HUB/hub-1", method, path, dev.id, at))
+        headers = {
+            "X-Hotline-Device": dev.id,
+            "X-Hotline-Time": str(at),
+            "X-Hotline-Signature": sig.hex(),
+        }
+    if body is not None:
+        headers["Content-Type"] = "application/msgpack"
+    async with (
+        aiohttp.ClientSession() as s,
+        s.request(method, hub_http + path, data=body, headers=headers, ssl=ctx) as r,
+    ):
+        return r.status, await r.json()
+
+
+async def test_two_hubs_two_parties_and_a_feed(home: Path, redis_server: RedisProcess) -> None:
+    # two real hub processes sharing nothing but Redis
+    hub_a = HubProcess(home, redis_server.url, env={"HOTLINE_HUB_INSTANCE": "a"})
+    hub_b = HubProcess(home, redis_server.url, env={"HOTLINE_HUB_INSTANCE": "b"})
+    await asyncio.to_thread(hub_a.start)
+    await asyncio.to_thread(hub_b.start)
+    try:
+        async with client(home, "RS", hub_a.url) as rs, client(home, "HR", hub_b.url) as hr:
+            hr_q = hr.subscribe()
+            assert await rs.wait_connected(10) and await hr.wait_connected(10)
+            res = await rs.send("HR", "hotline_message", {"text": "via hub A", "lang": "en"})
+            assert res.status == "accepted"
+            # a national feed posts through hub B's REST API: already signed and sealed
+            h = Home(home)
+            feed = h.device("RS/feed-1")
+            env, _ = compose(
+                feed,
+                h.roster(time.time_ns() // 10**6),
+                recipients=("HR",),
+                family="cyber_incident",
+                seq=1,
+                now_ms=time.time_ns() // 10**6,
+                body={"severity": "high", "sector": "energy", "summary": "DDoS on grid operator"},
+            )
+            code, out = await _request(
+                f"https://127.0.0.1:{hub_b.port}", home, "POST", "/v1/messages", body=env.encode()
+            )
+            assert code == 201 and out["status"] == "accepted"
+            code, again = await _request(
+                f"https://127.0.0.1:{hub_b.port}", home, "POST", "/v1/messages", body=env.encode()
+            )
+            assert code == 200 and again["status"] == "duplicate"
+            assert again["position"] == out["position"]
+            got: dict[str, MessageReceived] = {}
+            while len(got) < 2:
+                ev = await hr_q.get()
+                if isinstance(ev, MessageReceived):
+                    got[ev.message.family] = ev
+            assert got["cyber_incident"].message.device == "RS/feed-1"
+            assert got["hotline_message"].message.body["text"] == "via hub A"
+            await hr.acknowledge(got["cyber_incident"].message.id)
+            path = f"/v1/messages/{id_text(env.id)}/status"
+
+            deadline = time.monotonic() + 10
+            while True:
+                code, st = await _request(
+                    f"https://127.0.0.1:{hub_a.port}", home, "GET", path, device="RS/feed-1"
+                )
+                assert code == 200, st
+                if st["recipients"]["HR"]["state"] == "acknowledged":
+                    break
+                assert time.monotonic() < deadline, st
+                await wait_for(lambda: True)
+            code, denied = await _request(
+                f"https://127.0.0.1:{hub_a.port}", home, "GET", path, device="ME/officer-1"
+            )
+            assert code == 403 and denied["code"] == "wrong_sender"
+            code, noauth = await _request(f"https://127.0.0.1:{hub_a.port}", home, "GET", path)
+            assert code == 401 and noauth["code"] == "auth_failed"
+    finally:
+        hub_a.stop()
+        hub_b.stop()
+
+
+async def test_offline_device_gets_backlog_in_order_and_trim_keeps_unacked(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    hub = await start_hub(home, redis_server.url)
+    try:
+        async with client(home, "RS", hub.url) as rs:
+            assert await rs.wait_connected(10)
+            sent = []
+            for i in range(30):
+                r = await rs.send("ME", "hotline_message", {"text": f"n{i}", "lang": "en"})
+                assert r.status == "accepted"
+                sent.append(r.id)
+        # retention runs while ME has never connected: nothing unread may go
+        streams = hub.hub.streams
+        await wait_for(lambda: True)
+        trimmed = await streams.trim_inbox("ME", older_than_ms=time.time_ns() // 10**6 + 10**6)
+        assert trimmed == 0
+        assert await streams.r.xlen(inbox_key("ME")) == 30
+        async with client(home, "ME", hub.url) as me:
+            q = me.subscribe()
+            got = []
+            while len(got) < 30:
+                ev = await q.get()
+                if isinstance(ev, MessageReceived):
+                    got.append(ev.message)
+            assert [m.id for m in got] == sent  # per (sender, recipient) order
+            assert [m.seq for m in got] == sorted(m.seq for m in got)
+            await wait_for(lambda: me.store.outbox_count() == 0)
+
+            async def pending() -> int:
+                p = await streams.r.xpending(inbox_key("ME"), "ME/officer-1")
+                return int(p["pending"])
+
+            deadline = time.monotonic() + 10
+            while await pending() and time.monotonic() < deadline:
+                await wait_for(lambda: True)
+            assert await pending() == 0
+        # ME/officer-1 acked everything, but ME/feed-1 never read: still nothing trimmed
+        assert await streams.trim_inbox("ME", time.time_ns() // 10**6 + 10**6) == 0
+    finally:
+        await hub.stop()
+
+
+@pytest.mark.parametrize("suite_home", ["classic_home"])
+async def test_classic_suite_network(
+    suite_home: str, request: pytest.FixtureRequest, redis_server: RedisProcess
+) -> None:
+    home: Path = request.getfixturevalue(suite_home)
+    hub = await start_hub(home, redis_server.url)
+    try:
+        async with client(home, "AL", hub.url) as al, client(home, "MK", hub.url) as mk:
+            q = mk.subscribe()
+            assert await al.wait_connected(10)
+            assert (await al.send("MK", "link_test", {})).status == "accepted"
+            while not isinstance(ev := await q.get(), MessageReceived):
+                pass
+            assert ev.message.verified and ev.message.family == "link_test"
+    finally:
+        await hub.stop()
+
+
+async def test_poison_entry_goes_to_dead_letter_with_alert(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    hub = await start_hub(
+        home, redis_server.url, redeliver_idle_ms=100, max_deliveries=3, poll_interval_s=0.05
+    )
+    try:
+        async with client(home, "RS", hub.url) as rs:
+            assert await rs.wait_connected(10)
+            res = await rs.send("MK", "link_test", {})
+            assert res.status == "accepted"
+        # a broken MK console: receives, never acknowledges
+        async with RawDevice(hub.url, home, "MK/officer-1") as mk:
+            from hotline.protocol import Frame
+
+            deliveries = 0
+            deadline = time.monotonic() + 15
+            while not hub.hub.metrics.get("hotline_dead_letters_total", party="MK"):
+                assert time.monotonic() < deadline, "never dead-lettered"
+                try:
+                    frame = Frame.decode(await asyncio.wait_for(mk.ws.recv(), 0.2))
+                except TimeoutError:
+                    continue
+                deliveries += frame.type == "deliver"
+            assert deliveries == 3
+        dlq = await hub.hub.streams.r.xrange(inbox_key("MK") + ":dlq")
+        assert len(dlq) == 1 and dlq[0][1][b"device"] == b"MK/officer-1"
+        pend = await hub.hub.streams.r.xpending(inbox_key("MK"), "MK/officer-1")
+        assert pend["pending"] == 0  # no silent loop
+        log = await hub.hub.streams.log_range()
+        assert any(e.type == "dead_letter" for e in log)  # audited
+    finally:
+        await hub.stop()
