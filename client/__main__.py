@@ -1,0 +1,7 @@
+"""``python -m hotline.client``: the ``hotline`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

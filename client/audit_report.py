@@ -1,0 +1,201 @@
+"""Replay and compliance report over a verified audit bundle (pure: bytes in, rows out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from hotline.protocol import (
+    Envelope,
+    Notification,
+    ProtocolError,
+    Receipt,
+    decode_body,
+    evaluate,
+    id_text,
+    load_preset,
+    open_sealed,
+)
+from hotline.protocol.audit import Bundle
+from hotline.protocol.events import LogEvent
+
+from .home import Device
+
+__all__ = ["Row", "compliance", "timeline"]
+
+
+@dataclass
+class Row:
+    """One line of the timeline."""
+
+    index: int
+    log_id: str
+    at_ms: int
+    event: str
+    id: str = ""
+    sender: str = ""
+    device: str = ""
+    recipients: tuple[str, ...] = ()
+    family: str = ""
+    precedence: str = ""
+    exercise: bool = False
+    created_ms: int = 0
+    in_reply_to: str | None = None
+    kind: str = ""  # receipt kind / rejection code
+    body: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if v not in ("", None, (), False, 0)}
+        out["index"] = self.index
+        if isinstance(out.get("recipients"), tuple):
+            out["recipients"] = list(out["recipients"])
+        return out
+
+    def to_text(self) -> str:
+        t = dt.datetime.fromtimestamp(self.at_ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        ex = " [EXERCISE]" if self.exercise else ""
+        if self.event == "accepted":
+            what = (
+                f"{self.sender:<5} → {','.join(self.recipients):<18} {self.precedence:<9} "
+                f"{self.family}{ex} {self.id[:8]}"
+            )
+        elif self.event == "receipt":
+            what = f"{self.device:<16} {self.kind:<12} {self.id[:8]}"
+        elif self.event == "rejected":
+            what = f"{self.device:<16} rejected: {self.kind}"
+        else:
+            what = self.kind or ""
+        return f"{self.index:>7}  {t}  {self.event:<10} {what}"
+
+
+def timeline(b: Bundle, auditor: Device | None = None) -> list[Row]:
+    """Every entry as a row; bodies only where ``auditor`` was sealed to."""
+    rows = []
+    for i, (sid, data) in enumerate(b.entries):
+        try:
+            ev = LogEvent.decode(data)
+        except ProtocolError:
+            rows.append(Row(i, sid, 0, "undecodable"))
+            continue
+        row = Row(i, sid, ev.at_ms, ev.type)
+        try:
+            if ev.type == "accepted":
+                env = Envelope.decode(ev.payload)
+                row.id, row.sender, row.device = id_text(env.id), env.sender, env.device
+                row.recipients, row.family = env.recipients, env.family
+                row.precedence, row.exercise, row.created_ms = (
+                    env.precedence,
+                    env.exercise,
+                    env.created_ms,
+                )
+                row.in_reply_to = id_text(env.in_reply_to) if env.in_reply_to else None
+                if auditor is not None and auditor.enc is not None:
+                    try:
+                        plain = open_sealed(
+                            env.ciphertext, env.header_digest(), auditor.id, auditor.enc
+                        )
+                        row.body = decode_body(env.family, plain)
+                    except ProtocolError:
+                        row.body = None
+            elif ev.type == "receipt":
+                rc = Receipt.decode(ev.payload)
+                row.id, row.device, row.kind = id_text(rc.message_id), rc.device, rc.kind
+                row.created_ms = rc.at_ms
+            elif ev.type == "rejected":
+                row.device, row.kind = str(ev.extra.get("device", "")), str(ev.extra.get("code"))
+            elif ev.type == "roster":
+                row.kind = f"roster version {ev.extra.get('version')}"
+            else:
+                row.kind = ", ".join(f"{k}={v}" for k, v in sorted(ev.extra.items()))
+        except ProtocolError:
+            row.event += " (undecodable)"
+        rows.append(row)
+    return rows
+
+
+def compliance(rows: list[Row], policies: list[str], now_ms: int) -> dict[str, Any]:
+    """Per party: late notifications, ack times, overdue clarifications, missed link tests."""
+    presets = [load_preset(p) for p in policies]
+    per: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {
+            "sent": 0,
+            "late_notifications": [],
+            "ack_seconds": [],
+            "unacknowledged": 0,
+            "clarifications_late": [],
+            "clarifications_unanswered": [],
+            "link_tests_missed": 0,
+        }
+    )
+    msgs = {r.id: r for r in rows if r.event == "accepted"}
+    receipts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        if r.event == "receipt":
+            party = r.device.partition("/")[0]
+            cur = receipts[(r.id, party)]
+            cur.setdefault(r.kind, r.created_ms)
+    answers: dict[str, Row] = {}
+    for r in rows:
+        if r.event == "accepted" and r.family == "clarification_response" and r.in_reply_to:
+            answers.setdefault(r.in_reply_to, r)
+    for m in msgs.values():
+        per[m.sender]["sent"] += 1
+        if m.family == "military_activity" and m.body is not None:
+            for p in presets:
+                v = evaluate(Notification(m.family, m.body, m.created_ms), p, now_ms)
+                if v.notifiable and v.late:
+                    per[m.sender]["late_notifications"].append(
+                        {"id": m.id, "policy": p.id, "due": v.due_date, "name": m.body.get("name")}
+                    )
+        for party in m.recipients:
+            _ = per[party]  # every party that was addressed appears in the report
+            st = receipts.get((m.id, party), {})
+            if "delivered" in st and "acknowledged" in st:
+                per[party]["ack_seconds"].append((st["acknowledged"] - st["delivered"]) / 1000)
+            elif m.precedence in ("FLASH", "IMMEDIATE") and not m.exercise:
+                per[party]["unacknowledged"] += 1
+            if m.family == "link_test" and "delivered" not in st:
+                per[party]["link_tests_missed"] += 1
+        if m.family == "clarification_request":
+            hours = int(presets[0].section("clarification").get("reply_hours", 48))
+            deadline = m.created_ms + hours * 3_600_000
+            ans = answers.get(m.id)
+            for party in m.recipients:
+                if ans is None:
+                    if now_ms > deadline:
+                        per[party]["clarifications_unanswered"].append(m.id)
+                elif ans.at_ms > deadline:
+                    per[party]["clarifications_late"].append(
+                        {
+                            "id": m.id,
+                            "answered_hours_late": round((ans.at_ms - deadline) / 3_600_000, 1),
+                        }
+                    )
+    from hotline.protocol.register import Notice, RegisterPolicy, build_register
+
+    notices = [
+        Notice(r.id, r.sender, r.family, r.created_ms, r.body)
+        for r in rows
+        if r.event == "accepted"
+        and r.body is not None
+        and r.family in ("annual_information", "arms_transfer")
+    ]
+    _holdings, reg_alerts = build_register(notices, RegisterPolicy.load())
+    for al in reg_alerts:
+        per[al.party].setdefault("register_alerts", []).append(
+            {
+                "kind": al.kind,
+                "category": al.category,
+                "notice": al.notice_id,
+                "message": al.message,
+            }
+        )
+    out: dict[str, Any] = {}
+    for party, d in sorted(per.items()):
+        acks = d.pop("ack_seconds")
+        d["ack_median_s"] = sorted(acks)[len(acks) // 2] if acks else None
+        d["ack_max_s"] = max(acks) if acks else None
+        out[party] = d
+    return out

@@ -1,0 +1,228 @@
+"""``hotline audit export | verify | replay | report | checkpoint``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mmap
+import sys
+import time
+from pathlib import Path
+
+from hotline.protocol import ProtocolError, parse_id_text
+from hotline.protocol.audit import Checkpoint, read_bundle, verify_bundle
+from hotline.protocol.merkle import verify_inclusion
+
+from .audit_report import compliance, timeline
+from .cli_common import EXIT, CliError, emit, run_async
+from .home import Device, Home
+from .rest import Rest
+
+__all__ = ["add_audit_commands"]
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _when(text: str | None) -> int:
+    """ISO date/time or ms → ms."""
+    if not text:
+        return 0
+    if text.isdigit():
+        return int(text)
+    import datetime as dt
+
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise CliError(
+            f"{text!r} is not a date: use 2026-11-22 or 2026-11-22T10:00Z", EXIT["usage"]
+        ) from exc
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return int(t.timestamp() * 1000)
+
+
+def _map(path: Path) -> mmap.mmap:
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - the map outlives the with-block otherwise
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}", EXIT["usage"]) from exc
+    if path.stat().st_size == 0:
+        raise CliError(f"{path} is empty: not an audit bundle", EXIT["usage"])
+    return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _rest(home: Home, as_: str, hub: str | None) -> Rest:
+    dev = home.device(as_)
+    return Rest(
+        hub or home.hub_url,
+        dev,
+        home.config.get("hub", {}).get("device", "HUB/hub-1"),
+        home.ca_cert,
+    )
+
+
+def cmd_export(a: argparse.Namespace) -> int:
+    home = Home(a.home)
+    rest = _rest(home, a.as_, a.hub)
+    if rest.device.role != "auditor":
+        raise CliError(
+            f"{rest.device.id} is a {rest.device.role}: exports are for auditors (use --as AUDIT)",
+            EXIT["usage"],
+        )
+    params = {"from_ms": _when(a.from_), "to_ms": _when(a.to)}
+    size = run_async(rest.download("/v1/audit/export", a.out, params))
+    emit({"bundle": str(a.out), "bytes": size})
+    return EXIT["ok"]
+
+
+def cmd_checkpoint(a: argparse.Namespace) -> int:
+    """Save the newest checkpoint this device has kept (for `audit verify --checkpoint`)."""
+    from .store import Store
+
+    home = Home(a.home)
+    dev = home.device(a.as_)
+    cps = Store(dev.directory / "store.sqlite").checkpoints()
+    if not cps:
+        raise CliError(
+            f"{dev.id} has kept no checkpoint yet: connect once (hotline listen)", EXIT["usage"]
+        )
+    a.out.write_bytes(cps[-1])
+    cp = Checkpoint.decode(cps[-1])
+    emit({"checkpoint": str(a.out), "size": cp.size, "root": cp.root.hex()})
+    return EXIT["ok"]
+
+
+def cmd_verify(a: argparse.Namespace) -> int:
+    trusted = []
+    for p in a.checkpoint or []:
+        try:
+            trusted.append(Checkpoint.decode(Path(p).read_bytes()))
+        except (OSError, ProtocolError) as exc:
+            raise CliError(f"{p}: not a checkpoint ({exc})", EXIT["usage"]) from exc
+    t0 = time.perf_counter()
+    rep = verify_bundle(_map(a.bundle), trusted)
+    out = {
+        "ok": rep.ok,
+        "entries": rep.entries,
+        "covered_by_checkpoints": rep.covered,
+        "checkpoints": rep.checkpoints,
+        "rosters": rep.rosters,
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+    if rep.first:
+        out |= {
+            "first_bad": rep.first.index,
+            "log_id": rep.first.stream_id,
+            "problem": rep.first.problem,
+            "detail": rep.first.detail,
+        }
+        emit(out)
+        print(f"error: {rep.first.line()}", file=sys.stderr)
+        return EXIT["error"]
+    emit(out)
+    if rep.covered < rep.entries:
+        print(
+            f"note: {rep.entries - rep.covered} newest entries are not yet covered by a "
+            "signed checkpoint",
+            file=sys.stderr,
+        )
+    return EXIT["ok"]
+
+
+def _auditor(a: argparse.Namespace) -> Device | None:
+    if not a.home:
+        return None
+    return Home(a.home).device(a.as_ or "AUDIT/auditor-1")
+
+
+def cmd_replay(a: argparse.Namespace) -> int:
+    b = read_bundle(_map(a.bundle))
+    rows = timeline(b, _auditor(a))
+    lo, hi = _when(a.from_), _when(a.to)
+    for r in rows:
+        if (lo and r.at_ms < lo) or (hi and r.at_ms > hi):
+            continue
+        if a.party and a.party not in (r.sender, r.device.partition("/")[0], *r.recipients):
+            continue
+        if a.family and r.family != a.family:
+            continue
+        if a.format == "jsonl":
+            emit(r.to_json())
+        else:
+            print(r.to_text() + (f"  {json.dumps(r.body, ensure_ascii=False)}" if r.body else ""))
+    return EXIT["ok"]
+
+
+def cmd_report(a: argparse.Namespace) -> int:
+    b = read_bundle(_map(a.bundle))
+    rows = timeline(b, _auditor(a))
+    at = int(b.header.get("exported_ms", now_ms()))
+    policies = Home(a.home).policies if a.home else ["regional-2026", "vienna-2011"]
+    emit(compliance(rows, policies, at))
+    return EXIT["ok"]
+
+
+def cmd_prove(a: argparse.Namespace) -> int:
+    """A sender's inclusion proof that its message is in the log."""
+    home = Home(a.home)
+    rest = _rest(home, a.as_, a.hub)
+    res = run_async_value(rest.msgpack("GET", f"/v1/log/proof/{a.id}"))
+    cp = Checkpoint.decode(res["checkpoint"])
+    cp.verify(home.roster(now_ms()))
+    ok = verify_inclusion(res["leaf"], res["index"], res["size"], res["proof"], cp.root)
+    parse_id_text(a.id)
+    emit({"id": a.id, "included": ok, "index": res["index"], "tree_size": res["size"]})
+    return EXIT["ok"] if ok else EXIT["error"]
+
+
+def run_async_value(coro: object) -> dict[str, object]:
+    import asyncio
+
+    out: dict[str, object] = asyncio.run(coro)  # type: ignore[arg-type]
+    return out
+
+
+def add_audit_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    audit = sub.add_parser("audit", help="export, verify and replay the log")
+    asub = audit.add_subparsers(dest="audit_cmd", required=True)
+    p = asub.add_parser("export", help="write a self-contained bundle (auditors only)")
+    p.set_defaults(fn=cmd_export)
+    p.add_argument("--home", type=Path, required=True)
+    p.add_argument("--as", dest="as_", required=True)
+    p.add_argument("--hub")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--from", dest="from_")
+    p.add_argument("--to")
+    p = asub.add_parser("verify", help="check a bundle with nothing but public keys")
+    p.set_defaults(fn=cmd_verify)
+    p.add_argument("bundle", type=Path)
+    p.add_argument("--checkpoint", action="append", help="a checkpoint a party kept")
+    for name, fn, helptext in (
+        ("replay", cmd_replay, "the timeline as it happened"),
+        ("report", cmd_report, "compliance per party"),
+    ):
+        p = asub.add_parser(name, help=helptext)
+        p.set_defaults(fn=fn)
+        p.add_argument("bundle", type=Path)
+        p.add_argument("--home", type=Path, help="an auditor's home, to show bodies")
+        p.add_argument("--as", dest="as_", default=None)
+        if name == "replay":
+            p.add_argument("--from", dest="from_")
+            p.add_argument("--to")
+            p.add_argument("--party")
+            p.add_argument("--family")
+            p.add_argument("--format", choices=["table", "jsonl"], default="table")
+    p = asub.add_parser("checkpoint", help="save the newest checkpoint this device kept")
+    p.set_defaults(fn=cmd_checkpoint)
+    p.add_argument("--home", type=Path, required=True)
+    p.add_argument("--as", dest="as_", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p = asub.add_parser("prove", help="inclusion proof that a message is in the log")
+    p.set_defaults(fn=cmd_prove)
+    p.add_argument("--home", type=Path, required=True)
+    p.add_argument("--as", dest="as_", required=True)
+    p.add_argument("--hub")
+    p.add_argument("id")

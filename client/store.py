@@ -1,0 +1,312 @@
+"""The device's local store (SQLite, WAL, synchronous=FULL).
+
+- outbox: written *before* a message is sent, removed only when the hub has
+  answered "accepted" — a crash or an unreachable hub never loses what an officer sent;
+- inbox: deduplicated by message id, so a redelivered message is shown once;
+- sent: what this party sent, with per-device receipt state;
+- rosters and hub checkpoints seen.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["InboxRow", "Store"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+  id TEXT PRIMARY KEY, envelope BLOB NOT NULL, created_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, error TEXT);
+CREATE TABLE IF NOT EXISTS sent (
+  id TEXT PRIMARY KEY, family TEXT, recipients TEXT, precedence TEXT, exercise INTEGER,
+  created_ms INTEGER, body TEXT, in_reply_to TEXT, state TEXT, position TEXT, error TEXT);
+CREATE TABLE IF NOT EXISTS receipts (
+  id TEXT, device TEXT, rank INTEGER, at_ms INTEGER, PRIMARY KEY (id, device));
+CREATE TABLE IF NOT EXISTS inbox (
+  id TEXT PRIMARY KEY, sender TEXT, device TEXT, family TEXT, precedence TEXT,
+  exercise INTEGER, created_ms INTEGER, received_ms INTEGER, body TEXT, recipients TEXT,
+  in_reply_to TEXT, supersedes TEXT, verified INTEGER, error TEXT, seq INTEGER,
+  envelope BLOB, my_rank INTEGER NOT NULL DEFAULT -1);
+CREATE INDEX IF NOT EXISTS inbox_order ON inbox (received_ms);
+CREATE TABLE IF NOT EXISTS rosters (version INTEGER PRIMARY KEY, data BLOB);
+CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, data BLOB);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS receipt_outbox (id TEXT, rank INTEGER, data BLOB,
+  PRIMARY KEY (id, rank));
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    id: str
+    sender: str
+    device: str
+    family: str
+    precedence: str
+    exercise: bool
+    created_ms: int
+    received_ms: int
+    body: dict[str, Any]
+    recipients: list[str]
+    in_reply_to: str | None
+    supersedes: str | None
+    verified: bool
+    error: str | None
+    seq: int
+    my_rank: int
+
+
+class Store:
+    """One SQLite file per device; safe to share between a client and its UI thread."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def _x(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self.db.execute(sql, args)
+
+    # -- sequence --------------------------------------------------------------
+    def next_seq(self) -> int:
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            row = self.db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()
+            seq = int(row[0]) + 1 if row else 1
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('seq', ?)", (str(seq),))
+            self.db.execute("COMMIT")
+            return seq
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._x("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._x("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- outbox / sent -----------------------------------------------------------
+    def queue(self, mid: str, envelope: bytes, created_ms: int, sent: dict[str, Any]) -> None:
+        """Write the signed envelope to the outbox and the sent list, atomically."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT OR IGNORE INTO outbox (id, envelope, created_ms) VALUES (?,?,?)",
+                (mid, envelope, created_ms),
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO sent VALUES (?,?,?,?,?,?,?,?,?,?,NULL)",
+                (
+                    mid,
+                    sent["family"],
+                    ",".join(sent["recipients"]),
+                    sent["precedence"],
+                    int(sent["exercise"]),
+                    created_ms,
+                    json.dumps(sent["body"], ensure_ascii=False),
+                    sent.get("in_reply_to"),
+                    "queued",
+                    None,
+                ),
+            )
+            self.db.execute("COMMIT")
+
+    def outbox(self) -> list[tuple[str, bytes]]:
+        return [
+            (r[0], bytes(r[1]))
+            for r in self._x("SELECT id, envelope FROM outbox ORDER BY created_ms, rowid")
+        ]
+
+    def outbox_count(self) -> int:
+        return int(self._x("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def accepted(self, mid: str, position: str) -> None:
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM outbox WHERE id=?", (mid,))
+            self.db.execute(
+                "UPDATE sent SET state='accepted', position=? WHERE id=?", (position, mid)
+            )
+            self.db.execute("COMMIT")
+
+    def rejected(self, mid: str, error: str) -> None:
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM outbox WHERE id=?", (mid,))
+            self.db.execute("UPDATE sent SET state='rejected', error=? WHERE id=?", (error, mid))
+            self.db.execute("COMMIT")
+
+    def record_sent_copy(self, row: dict[str, Any]) -> None:
+        """A message another console of our party sent (seen via our inbox)."""
+        self._x(
+            "INSERT OR IGNORE INTO sent VALUES (?,?,?,?,?,?,?,?,?,?,NULL)",
+            (
+                row["id"],
+                row["family"],
+                ",".join(row["recipients"]),
+                row["precedence"],
+                int(row["exercise"]),
+                row["created_ms"],
+                json.dumps(row["body"], ensure_ascii=False),
+                row.get("in_reply_to"),
+                "accepted",
+                row.get("position"),
+            ),
+        )
+
+    def sent(self, limit: int = 500) -> list[dict[str, Any]]:
+        rows = self._x(
+            "SELECT id, family, recipients, precedence, exercise, created_ms, body, "
+            "in_reply_to, state, position, error FROM sent ORDER BY created_ms DESC "
+            "LIMIT ?",
+            (limit,),
+        ).fetchall()
+        keys = (
+            "id",
+            "family",
+            "recipients",
+            "precedence",
+            "exercise",
+            "created_ms",
+            "body",
+            "in_reply_to",
+            "state",
+            "position",
+            "error",
+        )
+        out = []
+        for r in rows:
+            d = dict(zip(keys, r, strict=True))
+            d["recipients"] = [p for p in d["recipients"].split(",") if p]
+            d["body"] = json.loads(d["body"] or "{}")
+            d["exercise"] = bool(d["exercise"])
+            out.append(d)
+        return out
+
+    # -- receipts ----------------------------------------------------------------
+    def record_receipt(self, mid: str, device: str, rank: int, at_ms: int) -> bool:
+        """Keep the highest state per device; True if it rose."""
+        with self._lock:
+            cur = self.db.execute(
+                "SELECT rank FROM receipts WHERE id=? AND device=?", (mid, device)
+            ).fetchone()
+            if cur and cur[0] >= rank:
+                return False
+            self.db.execute(
+                "INSERT OR REPLACE INTO receipts VALUES (?,?,?,?)", (mid, device, rank, at_ms)
+            )
+            return True
+
+    def receipts(self, mid: str) -> dict[str, int]:
+        return {
+            r[0]: int(r[1]) for r in self._x("SELECT device, rank FROM receipts WHERE id=?", (mid,))
+        }
+
+    # -- inbox -------------------------------------------------------------------
+    def store_incoming(self, row: dict[str, Any], envelope: bytes) -> bool:
+        """Insert a received message once; False if it was already there (redelivery)."""
+        cur = self._x(
+            "INSERT OR IGNORE INTO inbox (id, sender, device, family, precedence, exercise, "
+            "created_ms, received_ms, body, recipients, in_reply_to, supersedes, verified, "
+            "error, seq, envelope) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                row["id"],
+                row["sender"],
+                row["device"],
+                row["family"],
+                row["precedence"],
+                int(row["exercise"]),
+                row["created_ms"],
+                row["received_ms"],
+                json.dumps(row["body"], ensure_ascii=False),
+                ",".join(row["recipients"]),
+                row.get("in_reply_to"),
+                row.get("supersedes"),
+                int(row["verified"]),
+                row.get("error"),
+                row["seq"],
+                envelope,
+            ),
+        )
+        return cur.rowcount == 1
+
+    def set_my_rank(self, mid: str, rank: int) -> bool:
+        cur = self._x("UPDATE inbox SET my_rank=? WHERE id=? AND my_rank < ?", (rank, mid, rank))
+        return cur.rowcount == 1
+
+    def inbox(self, limit: int = 1000) -> list[InboxRow]:
+        rows = self._x(
+            "SELECT id, sender, device, family, precedence, exercise, created_ms, "
+            "received_ms, body, recipients, in_reply_to, supersedes, verified, error, "
+            "seq, my_rank FROM inbox ORDER BY received_ms DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [self._row(r) for r in rows]
+
+    def get(self, mid: str) -> InboxRow | None:
+        r = self._x(
+            "SELECT id, sender, device, family, precedence, exercise, created_ms, "
+            "received_ms, body, recipients, in_reply_to, supersedes, verified, error, "
+            "seq, my_rank FROM inbox WHERE id=?",
+            (mid,),
+        ).fetchone()
+        return self._row(r) if r else None
+
+    @staticmethod
+    def _row(r: tuple[Any, ...]) -> InboxRow:
+        return InboxRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            bool(r[5]),
+            r[6],
+            r[7],
+            json.loads(r[8] or "{}"),
+            [p for p in (r[9] or "").split(",") if p],
+            r[10],
+            r[11],
+            bool(r[12]),
+            r[13],
+            r[14],
+            r[15],
+        )
+
+    def queue_receipt(self, mid: str, rank: int, data: bytes) -> None:
+        self._x("INSERT OR IGNORE INTO receipt_outbox VALUES (?,?,?)", (mid, rank, data))
+
+    def receipt_outbox(self) -> list[tuple[str, int, bytes]]:
+        return [
+            (r[0], int(r[1]), bytes(r[2]))
+            for r in self._x("SELECT id, rank, data FROM receipt_outbox ORDER BY rowid")
+        ]
+
+    def receipt_sent(self, mid: str, rank: int) -> None:
+        self._x("DELETE FROM receipt_outbox WHERE id=? AND rank<=?", (mid, rank))
+
+    # -- rosters / checkpoints --------------------------------------------------------
+    def save_roster(self, version: int, data: bytes) -> None:
+        self._x("INSERT OR IGNORE INTO rosters VALUES (?, ?)", (version, data))
+
+    def rosters(self) -> list[bytes]:
+        return [bytes(r[0]) for r in self._x("SELECT data FROM rosters ORDER BY version")]
+
+    def save_checkpoint(self, size: int, data: bytes) -> None:
+        self._x("INSERT OR IGNORE INTO checkpoints VALUES (?, ?)", (size, data))
+
+    def checkpoints(self) -> list[bytes]:
+        return [bytes(r[0]) for r in self._x("SELECT data FROM checkpoints ORDER BY size")]

@@ -1,0 +1,308 @@
+"""The command line end to end: init → serve → send → listen → acknowledge → status."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hotline.server.redis_process import RedisProcess, free_port
+from tests.harness import HubProcess
+
+pytestmark = pytest.mark.slow
+
+
+def hotline(
+    *args: str, stdin: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hotline.client", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def lines(out: str) -> list[dict[str, object]]:
+    return [json.loads(x) for x in out.splitlines() if x.strip()]
+
+
+def test_init_serve_send_listen_ack_status(tmp_path: Path) -> None:
+    port = free_port()
+    home = tmp_path / "net"
+    r = hotline("init", str(home), "--port", str(port))
+    assert r.returncode == 0, r.stderr
+    key = home / "devices" / "RS" / "officer-1" / "sign.key"
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    # serve with the embedded Redis (no --redis): a real redis-server under hub/redis
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "hotline.client", "serve", "--home", str(home)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        assert hub.stdout is not None
+        first = hub.stdout.readline().decode()
+        assert f"wss://127.0.0.1:{port}/v1/ws" in first, first
+        body = json.dumps({"text": "Provjera veze — Beograd", "lang": "sr-Latn"})
+        r = hotline(
+            "send",
+            "--home",
+            str(home),
+            "--as",
+            "RS",
+            "--to",
+            "HR,BA",
+            "--type",
+            "hotline_message",
+            "--json",
+            body,
+            "--precedence",
+            "FLASH",
+        )
+        assert r.returncode == 0, r.stderr
+        sent = json.loads(r.stdout)
+        assert sent["status"] == "accepted" and sent["position"]
+        r = hotline("listen", "--home", str(home), "--as", "HR", "--count", "1", "--timeout", "20")
+        assert r.returncode == 0, r.stderr
+        (msg,) = lines(r.stdout)
+        assert msg["id"] == sent["id"] and msg["verified"] is True
+        assert msg["body"] == json.loads(body) and msg["sender"] == "RS"
+        r = hotline("status", "--home", str(home), "--as", "RS", str(sent["id"]))
+        st = json.loads(r.stdout)["recipients"]
+        assert st["HR"]["state"] == "delivered" and st["BA"]["state"] == "pending"
+        r = hotline("acknowledge", "--home", str(home), "--as", "HR", str(sent["id"]))
+        assert r.returncode == 0, r.stderr
+        r = hotline("status", "--home", str(home), "--as", "RS", str(sent["id"]))
+        assert json.loads(r.stdout)["recipients"]["HR"]["state"] == "acknowledged"
+    finally:
+        os.killpg(hub.pid, signal.SIGTERM)
+        hub.wait(20)
+    assert (home / "hub" / "redis" / "appendonlydir").exists() or (
+        home / "hub" / "redis" / "appendonly.aof"
+    ).exists()
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    home = tmp_path / "net"
+    assert hotline("init", str(home), "--suite", "classic").returncode == 0
+    cases = [
+        (
+            [
+                "send",
+                "--home",
+                str(home),
+                "--as",
+                "RS",
+                "--to",
+                "HR",
+                "--type",
+                "hotline_message",
+                "--json",
+                "{not json",
+            ],
+            "not valid JSON",
+        ),
+        (
+            [
+                "send",
+                "--home",
+                str(home),
+                "--as",
+                "RS",
+                "--to",
+                "ZZ",
+                "--type",
+                "hotline_message",
+                "--json",
+                '{"text": "x", "lang": "en"}',
+            ],
+            "unknown party 'ZZ'",
+        ),
+        (
+            [
+                "send",
+                "--home",
+                str(home),
+                "--as",
+                "QQ",
+                "--to",
+                "HR",
+                "--type",
+                "hotline_message",
+                "--json",
+                '{"text": "x", "lang": "en"}',
+            ],
+            "check --as",
+        ),
+        (
+            [
+                "send",
+                "--home",
+                str(home),
+                "--as",
+                "RS",
+                "--to",
+                "HR",
+                "--type",
+                "military_activity",
+                "--json",
+                '{"name": "x", "start": "2026-01-01", '
+                '"end": "2026-01-02", "area": {"type": "Point", "coordinates": [20, 43]}, '
+                '"troops": -1}',
+            ],
+            "troops: must be a non-negative integer",
+        ),
+        (["status", "--home", str(tmp_path / "nowhere"), "--as", "RS", "x"], "run `hotline init"),
+    ]
+    for argv, needle in cases:
+        r = hotline(*argv)
+        assert r.returncode != 0, argv
+        assert "Traceback" not in r.stderr, r.stderr
+        err = [ln for ln in r.stderr.splitlines() if ln.startswith("error:")]
+        assert len(err) == 1 and needle in err[0], r.stderr
+
+
+def test_outbox_queues_while_hub_down_then_delivers_once(
+    tmp_path: Path, redis_server: RedisProcess
+) -> None:
+    port = free_port()
+    home = tmp_path / "net"
+    assert hotline("init", str(home), "--port", str(port), "--suite", "classic").returncode == 0
+    body = json.dumps(
+        {
+            "severity": "critical",
+            "sector": "government",
+            "summary": "Ransomware on state portals (as in 2022)",
+        }
+    )
+    r = hotline(
+        "send",
+        "--home",
+        str(home),
+        "--as",
+        "AL",
+        "--to",
+        "ME",
+        "--type",
+        "cyber_incident",
+        "--json",
+        body,
+    )
+    assert r.returncode == 3, r.stderr  # queued: distinct exit code
+    queued = json.loads(r.stdout)
+    assert queued["status"] == "queued" and "outbox" in r.stderr
+    hub = HubProcess(home, redis_server.url, port=port).start()
+    try:
+        # the next command for that device flushes the outbox first
+        r = hotline("listen", "--home", str(home), "--as", "AL", "--timeout", "1")
+        assert r.returncode == 0
+        r = hotline("listen", "--home", str(home), "--as", "ME", "--count", "1", "--timeout", "20")
+        (msg,) = lines(r.stdout)
+        assert msg["id"] == queued["id"]
+        r = hotline("listen", "--home", str(home), "--as", "ME", "--timeout", "1.5")
+        assert lines(r.stdout) == []  # exactly once
+    finally:
+        hub.stop()
+
+
+def test_feed_of_1000_lines_with_3_bad(tmp_path: Path, redis_server: RedisProcess) -> None:
+    port = free_port()
+    home = tmp_path / "net"
+    assert hotline("init", str(home), "--port", str(port)).returncode == 0
+    good = {
+        "to": "all",
+        "type": "drone_flight",
+        "body": {
+            "start": "2026-11-22T08:00:00Z",
+            "end": "2026-11-22T09:00:00Z",
+            "armed": False,
+            "uav_type": "Orbiter 3",
+            "area": {"type": "Point", "coordinates": [20.7, 43.1]},
+        },
+    }
+    feed = [json.dumps(good | {"body": good["body"] | {"flight_id": f"f{i}"}}) for i in range(1000)]
+    feed[10] = "{broken"
+    feed[500] = json.dumps({"to": "all", "type": "drone_flight", "body": {"armed": "maybe"}})
+    feed[990] = json.dumps(good | {"type": "hotline_message"})  # not allowed for a feed
+    hub = HubProcess(home, redis_server.url, port=port).start()
+    try:
+        r = hotline(
+            "feed", "--home", str(home), "--as", "RS/feed-1", stdin="\n".join(feed), timeout=300
+        )
+        out = lines(r.stdout)
+        assert r.returncode == 4  # some lines refused
+        assert len(out) == 1000
+        bad = [o for o in out if o["status"] not in ("accepted", "duplicate")]
+        assert [o["line"] for o in bad] == [11, 501, 991]
+        assert sum(o["status"] == "accepted" for o in out) == 997
+        assert "line 11:" in r.stderr and "Traceback" not in r.stderr
+    finally:
+        hub.stop()
+
+
+def test_client_killed_between_outbox_and_accepted_sends_once(
+    tmp_path: Path, redis_server: RedisProcess
+) -> None:
+    import sqlite3
+    import time
+
+    port = free_port()
+    home = tmp_path / "net"
+    assert hotline("init", str(home), "--port", str(port), "--suite", "classic").returncode == 0
+    hub = HubProcess(home, redis_server.url, port=port).start()
+    try:
+        hub.signal(signal.SIGSTOP)  # the hub hears nothing until we say so
+        sender = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "hotline.client",
+                "send",
+                "--home",
+                str(home),
+                "--as",
+                "AL",
+                "--to",
+                "ME",
+                "--type",
+                "link_test",
+                "--json",
+                "{}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        db = home / "devices" / "AL" / "officer-1" / "store.sqlite"
+        deadline = time.monotonic() + 30
+        queued: list[tuple[str]] = []
+        while not queued:
+            assert time.monotonic() < deadline, "the message never reached the outbox"
+            if db.exists():
+                try:
+                    with sqlite3.connect(db) as c:
+                        queued = c.execute("SELECT id FROM outbox").fetchall()
+                except sqlite3.OperationalError:
+                    pass
+            time.sleep(0.01)  # polling another process's file, with a deadline
+        sender.kill()  # between "written to the outbox" and "accepted"
+        sender.wait(10)
+        hub.signal(signal.SIGCONT)
+        r = hotline("listen", "--home", str(home), "--as", "AL", "--timeout", "2")
+        assert r.returncode == 0, r.stderr  # the restart flushes the outbox
+        r = hotline("listen", "--home", str(home), "--as", "ME", "--count", "1", "--timeout", "20")
+        (msg,) = lines(r.stdout)
+        assert msg["id"] == queued[0][0] and msg["family"] == "link_test"
+        r = hotline("listen", "--home", str(home), "--as", "ME", "--timeout", "1.5")
+        assert lines(r.stdout) == []
+        with sqlite3.connect(db) as c:
+            assert c.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    finally:
+        hub.stop()
