@@ -1,0 +1,53 @@
+"""Open N authenticated, idle device connections to a hub and hold them."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import ssl
+import time
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+
+from hotline.client.home import Home
+from hotline.protocol import Session, auth_payload
+
+
+async def main(a: argparse.Namespace) -> None:
+    home = Home(Path(a.home))
+    dev = home.device("MK/officer-1")
+    ctx = ssl.create_default_context(cafile=str(home.ca_cert))
+    conns = []
+    sem = asyncio.Semaphore(64)
+
+    async def one() -> None:
+        async with sem:
+            ws = await connect(a.hub, ssl=ctx, ping_interval=None, max_size=None, open_timeout=60)
+            s = Session("client", 0)
+            s.receive_data(await ws.recv())
+            (ch,) = s.events_received()
+            at = time.time_ns() // 1_000_000
+            sig = dev.sign.sign(auth_payload(ch["hub"], ch["conn"], ch["nonce"], dev.id, at))
+            await ws.send(s.send("auth", device=dev.id, at_ms=at, signature=sig, roster_version=99))
+            await ws.recv()
+            conns.append(ws)
+
+    results = await asyncio.gather(*(one() for _ in range(a.count)), return_exceptions=True)
+    ok = len(conns)
+    errors = [r for r in results if isinstance(r, Exception)]
+    await asyncio.sleep(2)  # let the hub settle before its RSS is read
+    Path(a.out).write_text(f"{ok} {len(errors)}\n")
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--home", required=True)
+    p.add_argument("--hub", required=True)
+    p.add_argument("--count", type=int, default=10_000)
+    p.add_argument("--out", required=True)
+    asyncio.run(main(p.parse_args()))
