@@ -39,6 +39,7 @@ class Settings:
     allow_unsafe_redis: bool = False
     roster_dir: str = "roster"
     heartbeat_s: float = 15.0
+    drain_s: float = 5.0
     send_queue: int = 256
     redeliver_idle_ms: int = 30_000
     max_deliveries: int = 10

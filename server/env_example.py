@@ -22,6 +22,7 @@ HELP = {
     "allow_unsafe_redis": "run even if Redis has appendonly no / appendfsync no (DANGER)",
     "roster_dir": "folder of roster-NNNN.bin files, relative to the home",
     "heartbeat_s": "websocket ping interval; a silent peer is dropped after half of it more",
+    "drain_s": "after a device closes, at most this long to finish the frames it sent before",
     "send_queue": "per-connection window: unacknowledged deliveries in flight",
     "redeliver_idle_ms": "redeliver entries unacknowledged for this long (XAUTOCLAIM)",
     "max_deliveries": "after this many deliveries an entry goes to the dead-letter stream",

@@ -56,7 +56,8 @@ class Connection:
         # reads blocks only its own reader.
         self.out: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=hub.settings.send_queue)
         self.pump: DeliveryPump | None = None
-        self.requests: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(maxsize=64)
+        self.requests: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue(maxsize=64)
+        self.draining = False
 
     def wake(self) -> None:
         if self.pump:
@@ -97,6 +98,9 @@ class Connection:
         self.hub.metrics.set("hotline_connections", len(self.hub.registry))
         try:
             await self._read_loop()
+            # Frames the device sent before it closed (a last receipt, an ack) were
+            # read off the socket: finish them rather than drop them, within a bound.
+            await self._drain(worker)
         finally:
             self.hub.registry.remove(self)
             self.hub.metrics.set("hotline_connections", len(self.hub.registry))
@@ -176,8 +180,17 @@ class Connection:
 
     async def _worker(self) -> None:
         while True:
-            ftype, fields = await self.requests.get()
-            await self._handle(ftype, fields)
+            item = await self.requests.get()
+            if item is None:
+                return
+            await self._handle(*item)
+
+    async def _drain(self, worker: asyncio.Task[None]) -> None:
+        self.draining = True
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.hub.settings.drain_s):
+                await self.requests.put(None)
+                await worker
 
     async def _handle(self, ftype: str, f: dict[str, Any]) -> None:
         assert self.device is not None
@@ -219,6 +232,8 @@ class Connection:
             await self._reply_error(ProtocolError(f"internal error ({type(exc).__name__})"))
 
     async def _reply(self, ftype: str, **fields: Any) -> None:
+        if self.draining:
+            return  # the peer has gone; the work is done, the answer has nowhere to go
         await self.out.put(self.session.send(ftype, **fields))
         self.session.data_to_send()
 

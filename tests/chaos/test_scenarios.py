@@ -8,6 +8,7 @@ reordered messages. Short runs by default; `./test.sh --long tests/chaos` for th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -24,7 +25,7 @@ from hotline.server.streams import Streams, connect, inbox_key
 from tests.chaos.conftest import PARTIES, Fleet, devices
 from tests.chaos.history import History, drain, load
 from tests.chaos.proxy import TcpProxy
-from tests.harness import HubProcess, client, start_hub
+from tests.harness import HubProcess, client, poll_until, start_hub
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -95,10 +96,22 @@ async def test_2_redis_killed_5_times(
                 p: {g["name"] for g in await hub.hub.streams.r.xinfo_groups(inbox_key(p))}
                 for p in PARTIES
             }
-            pending = 0
-            for c in clients:
-                p = await hub.hub.streams.r.xpending(inbox_key(c.device.party), c.device.id)
-                pending += int(p["pending"])
+
+            async def pending_total() -> int:
+                n = 0
+                for c in clients:
+                    p = await hub.hub.streams.r.xpending(inbox_key(c.device.party), c.device.id)
+                    n += int(p["pending"])
+                return n
+
+            # Everything is shown; the last acks may still be on their way to Redis
+            # (an XACK refused while Redis was down is retried by the pump).
+            async def acked() -> bool:
+                return await pending_total() == 0
+
+            with contextlib.suppress(AssertionError):
+                await poll_until(acked, 15, "the last acks to reach Redis")
+            pending = await pending_total()
             for w in watchers:
                 w.cancel()
     finally:
