@@ -13,7 +13,7 @@ import aiohttp
 from hotline.client.compose import compose
 from hotline.client.events import MessageReceived
 from hotline.client.home import Home
-from hotline.protocol import Envelope, new_message_id
+from hotline.protocol import Envelope, id_text, new_message_id
 from hotline.protocol.codec import pack, unpack
 from hotline.server.redis_process import RedisProcess
 from tests.harness import RawDevice, client, start_hub
@@ -57,13 +57,26 @@ async def test_replays_flips_roles_rollback(classic_home: Path, redis_server: Re
                     assert frame["duplicate"] == (stage != "first")
                     positions.append(frame["position"])
             assert len(set(positions)) == 1  # the original answer every time
-            shown = 0
-            while shown < 1:
+            # A later message from the same sender: the hub routes and delivers per
+            # sender in log order, so a wrongly repeated delivery would show before it.
+            marker, _ = compose(
+                h.device("RS"),
+                h.roster(now()),
+                recipients=("HR",),
+                family="link_test",
+                body={"note": "marker"},
+                seq=3,
+                now_ms=now(),
+            )
+            async with RawDevice(hub.url, home, "RS/officer-1") as rs:
+                assert (await rs.submit(marker.encode())).type == "accepted"
+            shown: list[str] = []
+            while id_text(marker.id) not in shown:
                 ev = await asyncio.wait_for(q.get(), 10)
-                shown += isinstance(ev, MessageReceived)
-            await asyncio.sleep(1.0)  # time for a wrongly repeated delivery to show up
-            assert not any(isinstance(q.get_nowait(), MessageReceived) for _ in range(q.qsize()))
-            assert len(hr.store.inbox()) == 1
+                if isinstance(ev, MessageReceived):
+                    shown.append(ev.message.id)
+            assert shown == [id_text(env.id), id_text(marker.id)]
+            assert len(hr.store.inbox()) == 2
 
             # single-bit flips in every header field of a fresh envelope
             fresh, _ = compose(
@@ -141,6 +154,6 @@ async def test_replays_flips_roles_rollback(classic_home: Path, redis_server: Re
             # rejections are audited; nothing more was delivered
             log = await hub.hub.streams.log_range()
             assert sum(e.type == "rejected" for e in log) >= len(codes)
-            assert len(hr.store.inbox()) == 1
+            assert len(hr.store.inbox()) == 2  # the original and the marker, no more
     finally:
         await hub.stop()

@@ -17,7 +17,7 @@ from hotline.protocol.audit import MAGIC, Checkpoint, bundle_record, read_bundle
 from hotline.protocol.merkle import Frontier, leaf_hash
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import CHECKPOINTS, LOG
-from tests.harness import client, start_hub
+from tests.harness import client, start_hub, wait_for
 
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
 
@@ -36,8 +36,7 @@ async def _traffic(home: Path, url: str) -> None:
         inbox = hr.store.inbox()
         await hr.acknowledge(inbox[0].id)
         await hr.flush(5)
-        while hr.store.receipt_outbox():
-            await asyncio.sleep(0.02)
+        await wait_for(lambda: not hr.store.receipt_outbox(), what="the receipt to come back")
 
 
 async def _export(home: Path, url: str, out: Path) -> bytes:
@@ -219,10 +218,9 @@ async def test_restarted_signer_refuses_to_cover_a_tampered_log(
     await _rewrite(r, _delete)
     hub = await start_hub(home, redis_server.url, checkpoint_every=4)
     try:
-        for _ in range(200):
-            if hub.hub.checkpointer.integrity_error:
-                break
-            await asyncio.sleep(0.02)
+        await wait_for(
+            lambda: hub.hub.checkpointer.integrity_error, what="the integrity check to fail"
+        )
         assert "entry 7" in (hub.hub.checkpointer.integrity_error or "")
     finally:
         await hub.stop()
