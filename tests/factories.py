@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from hotline.client.init import DEFAULT_PARTIES, PARTY_NAMES
 from hotline.protocol import (
     EncryptionPrivateKey,
     Envelope,
@@ -20,16 +21,8 @@ from hotline.protocol import (
 )
 from hotline.protocol.keys import Suite
 
-PARTIES = ("AL", "BA", "HR", "ME", "MK", "RS", "XK")
-NAMES = {
-    "AL": "Albania",
-    "BA": "Bosnia and Herzegovina",
-    "HR": "Croatia",
-    "ME": "Montenegro",
-    "MK": "North Macedonia",
-    "RS": "Serbia",
-    "XK": "Kosovo*",
-}
+PARTIES = DEFAULT_PARTIES
+NAMES = PARTY_NAMES
 T0 = 1_780_000_000_000  # 2026-05-28, a fixed "now" for tests
 
 
