@@ -21,6 +21,13 @@ from .errors import DecodeError, LimitExceeded
 __all__ = ["canonical", "pack", "unpack"]
 
 
+# Exact types that need no further look. Why a set of exact types: decoding and
+# signing walk every value of every entry (an audit verifies 10^5 entries), and a
+# set lookup is several times cheaper than isinstance against a union. Subclasses
+# (an IntEnum, say) fall through to the isinstance checks below.
+_LEAVES: frozenset[type] = frozenset({type(None), bool, int, str, bytes})
+
+
 def canonical(value: Any, depth: int = 0) -> Any:
     """Return ``value`` with every map's keys sorted; reject non-wire types.
 
@@ -28,6 +35,8 @@ def canonical(value: Any, depth: int = 0) -> Any:
         DecodeError: a non-finite float, a non-str map key or an unsupported type.
         LimitExceeded: nesting deeper than MAX_DEPTH.
     """
+    if type(value) in _LEAVES:
+        return value
     if depth > MAX_DEPTH:
         raise LimitExceeded(f"nesting deeper than {MAX_DEPTH}")
     if value is None or isinstance(value, bool | int | str | bytes):
@@ -36,13 +45,18 @@ def canonical(value: Any, depth: int = 0) -> Any:
         if not math.isfinite(value):
             raise DecodeError("floats must be finite")
         return value
+    if value and depth >= MAX_DEPTH and isinstance(value, list | tuple | dict):
+        raise LimitExceeded(f"nesting deeper than {MAX_DEPTH}")  # its items would be deeper
     if isinstance(value, list | tuple):
-        return [canonical(v, depth + 1) for v in value]
+        return [v if type(v) in _LEAVES else canonical(v, depth + 1) for v in value]
     if isinstance(value, dict):
         for k in value:
             if not isinstance(k, str):
                 raise DecodeError("map keys must be strings")
-        return {k: canonical(value[k], depth + 1) for k in sorted(value, key=_key_bytes)}
+        return {
+            k: v if type(v := value[k]) in _LEAVES else canonical(v, depth + 1)
+            for k in sorted(value, key=_key_bytes)
+        }
     raise DecodeError(f"type {type(value).__name__} is not allowed on the wire")
 
 
@@ -103,20 +117,21 @@ def unpack(data: bytes, *, max_size: int = MAX_FRAME) -> Any:
 def _check_types(value: Any, depth: int) -> None:
     # Why: msgpack can carry NaN, ext types and timestamps; none is legal
     # on our wire, and nesting is bounded separately from msgpack's own stack.
+    # msgpack hands back exact builtin types, so the exact-type set is the whole test.
+    t = type(value)
+    if t in _LEAVES:
+        return
     if depth > MAX_DEPTH:
         raise LimitExceeded(f"nesting deeper than {MAX_DEPTH}")
-    if value is None or isinstance(value, bool | int | str | bytes):
-        return
-    if isinstance(value, float):
+    if t is float:
         if not math.isfinite(value):
             raise DecodeError("floats must be finite")
         return
-    if isinstance(value, list):
-        for v in value:
-            _check_types(v, depth + 1)
-        return
-    if isinstance(value, dict):
-        for v in value.values():
-            _check_types(v, depth + 1)
+    if t is list or t is dict:
+        if value and depth >= MAX_DEPTH:
+            raise LimitExceeded(f"nesting deeper than {MAX_DEPTH}")  # its items would be deeper
+        for v in value if t is list else value.values():
+            if type(v) not in _LEAVES:
+                _check_types(v, depth + 1)
         return
     raise DecodeError(f"type {type(value).__name__} is not allowed on the wire")

@@ -69,3 +69,26 @@ def test_array_length_limit() -> None:
 def test_random_bytes_raise_only_protocol_errors(data: bytes) -> None:
     with contextlib.suppress(ProtocolError):
         unpack(data)
+
+
+def test_nesting_limit_is_exact() -> None:
+    """A leaf may sit at depth MAX_DEPTH, not one deeper, on both paths."""
+
+    def nest(n: int) -> object:
+        v: object = 1
+        for _ in range(n):
+            v = [v]
+        return v
+
+    assert unpack(pack(nest(MAX_DEPTH))) == nest(MAX_DEPTH)
+    with pytest.raises(LimitExceeded):
+        pack(nest(MAX_DEPTH + 1))
+    deep = b"\x91" * (MAX_DEPTH + 1) + b"\x01"
+    with pytest.raises(LimitExceeded):
+        unpack(deep)
+    empty_at_limit: object = []
+    for _ in range(MAX_DEPTH):
+        empty_at_limit = [empty_at_limit]
+    assert (
+        unpack(b"\x91" * MAX_DEPTH + b"\x90") == empty_at_limit
+    )  # an empty list holds no deeper item
