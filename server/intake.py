@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from redis.exceptions import RedisError
 
 from hotline.protocol import (
     ClockSkew,
@@ -23,6 +26,7 @@ from hotline.protocol import (
     RosterDevice,
     SchemaError,
     SenderMismatch,
+    Unavailable,
     id_text,
 )
 from hotline.protocol.catalogue import needs_reference
@@ -32,7 +36,7 @@ from .journal import AcceptJournal
 from .metrics import Metrics
 from .roster_store import RosterState
 from .settings_view import HubView
-from .streams import AcceptResult, Streams
+from .streams import Streams
 
 __all__ = ["Accepted", "Intake"]
 
@@ -94,35 +98,73 @@ class Intake:
 
     async def submit(self, data: bytes, auth: RosterDevice | None, now_ms: int) -> Accepted:
         """Accept one envelope (idempotent by id). Raises ProtocolError subclasses."""
-        env = self.check_envelope(data, auth, now_ms)
-        mid = env.id.hex()
-        digest = hashlib.sha256(data).hexdigest()
-        skew = env.created_ms - now_ms
-        if skew > self.view.max_future_skew_ms or -skew > self.view.max_age_ms:
-            meta = await self.streams.message_meta(mid)
-            if meta is not None:  # a retry of something accepted long ago: same answer
-                return Accepted(env.id, meta[0], True)
-            raise ClockSkew(
-                f"created_at is {skew / 1000:+.0f} s from the hub's clock; allowed "
-                f"+{self.view.max_future_skew_ms // 1000} s / "
-                f"-{self.view.max_age_ms // 1000} s: fix the device clock"
-            )
+        (res,) = await self.submit_many([data], auth, now_ms)
+        if isinstance(res, ProtocolError):
+            raise res
+        return res
+
+    async def submit_many(
+        self, datas: Sequence[bytes], auth: RosterDevice | None, now_ms: int
+    ) -> list[Accepted | ProtocolError]:
+        """Accept a burst of envelopes from one device: one answer each, in order.
+
+        Each is checked on its own (a bad one does not spoil the others); the good ones
+        go to Redis in one round trip, so they share one fsync. The log holds them in
+        the order given, which keeps per-sender order.
+        """
+        out: list[Accepted | ProtocolError | None] = [None] * len(datas)
+        todo: list[tuple[int, Envelope, tuple[str, str, str, Sequence[str], bytes, Sequence[str]]]]
+        todo = []
         roster = self.roster.current
-        route_to = sorted(
-            {d.party for d in roster.seal_targets(env.sender, env.recipients)}
-            | set(env.recipients)
-            | {env.sender}
-        )
-        event = LogEvent("accepted", now_ms, self.view.device, data, {}).encode()
-        res: AcceptResult = await self.streams.accept(
-            mid, digest, env.sender, env.recipients, event, route_to
-        )
-        self.metrics.inc(
-            "hotline_accepted_total" if not res.duplicate else "hotline_duplicates_total"
-        )
-        if self.journal is not None and not res.duplicate:
-            self.journal.record(mid, res.position)
-        return Accepted(env.id, res.position, res.duplicate)
+        for i, data in enumerate(datas):
+            try:
+                env = self.check_envelope(data, auth, now_ms)
+                mid = env.id.hex()
+                skew = env.created_ms - now_ms
+                if skew > self.view.max_future_skew_ms or -skew > self.view.max_age_ms:
+                    meta = await self._meta(mid)
+                    if meta is not None:  # a retry of something accepted long ago: same answer
+                        out[i] = Accepted(env.id, meta[0], True)
+                        continue
+                    raise ClockSkew(
+                        f"created_at is {skew / 1000:+.0f} s from the hub's clock; allowed "
+                        f"+{self.view.max_future_skew_ms // 1000} s / "
+                        f"-{self.view.max_age_ms // 1000} s: fix the device clock"
+                    )
+                route_to = sorted(
+                    {d.party for d in roster.seal_targets(env.sender, env.recipients)}
+                    | set(env.recipients)
+                    | {env.sender}
+                )
+                event = LogEvent("accepted", now_ms, self.view.device, data, {}).encode()
+                digest = hashlib.sha256(data).hexdigest()
+                todo.append((i, env, (mid, digest, env.sender, env.recipients, event, route_to)))
+            except ProtocolError as exc:
+                out[i] = exc
+        if todo:
+            try:
+                results = await self.streams.accept_many([item for _i, _e, item in todo])
+            except ProtocolError as exc:  # Redis away: none of the burst is promised
+                results = [exc] * len(todo)
+            for (i, env, _item), res in zip(todo, results, strict=True):
+                if isinstance(res, ProtocolError):
+                    out[i] = res
+                    continue
+                self.metrics.inc(
+                    "hotline_accepted_total" if not res.duplicate else "hotline_duplicates_total"
+                )
+                if self.journal is not None and not res.duplicate:
+                    self.journal.record(env.id.hex(), res.position)
+                out[i] = Accepted(env.id, res.position, res.duplicate)
+        done = [r for r in out if r is not None]
+        assert len(done) == len(datas)  # every envelope has its answer
+        return done
+
+    async def _meta(self, mid: str) -> tuple[str, str, list[str]] | None:
+        try:
+            return await self.streams.message_meta(mid)
+        except (RedisError, OSError) as exc:
+            raise Unavailable("the message store is not reachable; not accepted") from exc
 
     async def receipt(self, data: bytes, auth: RosterDevice, now_ms: int) -> str | None:
         """Record a signed receipt and route it to the sender's party (and the signer's)."""

@@ -36,6 +36,7 @@ __all__ = ["Connection", "websocket_handler"]
 
 log = logging.getLogger("hotline.hub.ws")
 RECEIVING = ("officer", "feed", "auditor", "observer")
+SUBMIT_BURST = 64  # the request queue's size: a device's whole backlog at most
 
 
 def now_ms() -> int:
@@ -179,11 +180,51 @@ class Connection:
                 await self.requests.put((frame.type, frame.fields))
 
     async def _worker(self) -> None:
+        held: list[tuple[str, dict[str, Any]] | None] = []
         while True:
-            item = await self.requests.get()
+            item = held.pop() if held else await self.requests.get()
             if item is None:
                 return
-            await self._handle(*item)
+            if item[0] != "submit":
+                await self._handle(*item)
+                continue
+            # Submits already waiting behind this one go to Redis together (one round
+            # trip, one fsync), still in the order the device sent them.
+            burst = [item[1]]
+            while len(burst) < SUBMIT_BURST and not self.requests.empty():
+                nxt = self.requests.get_nowait()
+                if nxt is None or nxt[0] != "submit":
+                    held.append(nxt)
+                    break
+                burst.append(nxt[1])
+            await self._submit_burst(burst)
+
+    async def _submit_burst(self, burst: list[dict[str, Any]]) -> None:
+        assert self.device is not None
+        hub = self.hub
+        t = now_ms()
+        try:
+            results = await hub.intake.submit_many(
+                [f.get("envelope") for f in burst],
+                self.device,
+                t,
+            )
+        except Exception as exc:  # the connection survives; the peer never sees internals
+            log.exception("internal error handling a submit from %s", self.device_id)
+            hub.metrics.inc("hotline_internal_errors_total")
+            for _f in burst:
+                await self._reply_error(ProtocolError(f"internal error ({type(exc).__name__})"))
+            return
+        for f, res in zip(burst, results, strict=True):
+            if isinstance(res, ProtocolError):
+                ref = f.get("id") if isinstance(f.get("id"), bytes) else None
+                if res.code != "unavailable":
+                    await hub.intake.log_rejection(res, self.device_id, t, ref)
+                await self._reply_error(res, ref=ref)
+            else:
+                await self._reply(
+                    "accepted", id=res.id, position=res.position, duplicate=res.duplicate
+                )
 
     async def _drain(self, worker: asyncio.Task[None]) -> None:
         self.draining = True
@@ -197,12 +238,7 @@ class Connection:
         hub = self.hub
         t = now_ms()
         try:
-            if ftype == "submit":
-                res = await hub.intake.submit(f["envelope"], self.device, t)
-                await self._reply(
-                    "accepted", id=res.id, position=res.position, duplicate=res.duplicate
-                )
-            elif ftype == "ack":
+            if ftype == "ack":
                 ids = [i for i in f["deliveries"] if isinstance(i, str)][:1000]
                 if self.pump:
                     self.pump.acked(ids)

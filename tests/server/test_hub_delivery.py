@@ -249,3 +249,76 @@ async def test_frames_sent_just_before_a_close_are_still_handled(
         await poll_until(all_accepted, what="all 20 frames sent before the close")
     finally:
         await hub.stop()
+
+
+async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    """Submits queued together share one Redis round trip, yet each gets its own answer.
+
+    A forged envelope in the middle is refused alone; a resend inside the same burst
+    is a duplicate with the original's position; the log keeps the sending order.
+    """
+    from dataclasses import replace
+
+    from hotline.protocol import Frame
+
+    hub = await start_hub(home, redis_server.url)
+    try:
+        h = Home(home)
+        t = time.time_ns() // 1_000_000
+        envs = [
+            compose(
+                h.device("RS/officer-1"),
+                h.roster(t),
+                recipients=("HR",),
+                family="hotline_message",
+                body={"text": f"burst {i}", "lang": "en"},
+                seq=i + 1,
+                now_ms=t,
+            )[0]
+            for i in range(8)
+        ]
+        forged = replace(envs[3], signature=bytes(64)).encode()
+        frames = [e.encode() for e in envs[:3]] + [forged] + [e.encode() for e in envs[4:]]
+        frames.insert(6, envs[1].encode())  # the same envelope again, inside the burst
+        async with RawDevice(hub.url, home, "RS/officer-1") as rs:
+            for data in frames:
+                await rs.ws.send(Frame("submit", {"envelope": data}).encode())
+            answers = []
+            while len(answers) < len(frames):
+                f = Frame.decode(await asyncio.wait_for(rs.ws.recv(), 10))
+                if f.type in ("accepted", "error"):
+                    answers.append(f)
+        kinds = [a.type for a in answers]
+        assert kinds == ["accepted"] * 3 + ["error"] + ["accepted"] * 5, kinds
+        assert answers[3]["code"] == "bad_signature"
+        assert answers[6]["duplicate"] is True
+        assert answers[6]["position"] == answers[1]["position"]
+        fresh = [a for k, a in enumerate(answers) if k not in (3, 6)]
+        assert [a["id"] for a in fresh] == [e.id for k, e in enumerate(envs) if k != 3]
+        log = [e for e in await hub.hub.streams.log_range() if e.type == "accepted"]
+        assert [e.id for e in log] == [a["position"] for a in fresh]  # sending order
+    finally:
+        await hub.stop()
+
+
+async def test_accept_many_against_redis(redis_server: RedisProcess) -> None:
+    """The pipelined accept: new, duplicate and conflicting ids in one round trip."""
+    from hotline.protocol import ReplayError
+    from hotline.server.streams import AcceptResult, Streams, connect
+
+    s = Streams(connect(redis_server.url))
+    try:
+        item = ("aa" * 16, "d1", "RS", ("HR",), b"event-1", ("HR", "RS"))
+        other = ("bb" * 16, "d2", "RS", ("HR",), b"event-2", ("HR", "RS"))
+        clash = ("aa" * 16, "d9", "RS", ("HR",), b"forged", ("HR", "RS"))
+        res = await s.accept_many([item, other, item, clash])
+        assert isinstance(res[0], AcceptResult) and not res[0].duplicate
+        assert isinstance(res[1], AcceptResult) and not res[1].duplicate
+        assert res[2] == AcceptResult(res[0].position, True)
+        assert isinstance(res[3], ReplayError)
+        assert res[0].position < res[1].position
+        assert await s.log_length() == 2
+    finally:
+        await s.r.aclose()
