@@ -54,7 +54,7 @@ from .events import (
 )
 from .home import Device, Home
 from .rest import Rest
-from .store import Store
+from .store import Composed, Store
 
 __all__ = ["HubClient"]
 
@@ -526,34 +526,35 @@ class HubClient:
         """
         recipients = expand_recipients(to, self.roster, self.device.party)
         t = self._now()
-        env, clean = compose(
-            self.device,
-            self.roster,
-            recipients=recipients,
-            family=family,
-            body=body,
-            seq=self.store.next_seq(),
-            now_ms=t,
-            precedence=precedence,
-            exercise=exercise,
-            in_reply_to=parse_id_text(in_reply_to) if in_reply_to else None,
-            supersedes=parse_id_text(supersedes) if supersedes else None,
-        )
-        data = env.encode()
-        self.store.queue(
-            id_text(env.id),
-            data,
-            t,
-            {
+
+        def build(seq: int) -> Composed:
+            env, clean = compose(
+                self.device,
+                self.roster,
+                recipients=recipients,
+                family=family,
+                body=body,
+                seq=seq,
+                now_ms=t,
+                precedence=precedence,
+                exercise=exercise,
+                in_reply_to=parse_id_text(in_reply_to) if in_reply_to else None,
+                supersedes=parse_id_text(supersedes) if supersedes else None,
+            )
+            sent = {
                 "family": family,
                 "recipients": recipients,
                 "precedence": env.precedence,
                 "exercise": exercise,
                 "body": clean,
                 "in_reply_to": in_reply_to,
-            },
-        )
-        return await self._submit(env.id, data, timeout)
+            }
+            return Composed(id_text(env.id), env.encode(), t, sent, env.id)
+
+        # the sequence number, the outbox row and the sent row: one durable write
+        built = self.store.queue_new(build)
+        data = built.envelope
+        return await self._submit(built.id, data, timeout)
 
     async def _submit(self, mid: bytes, data: bytes, timeout: float) -> SendResult:
         fut: asyncio.Future[SendResult] = asyncio.get_running_loop().create_future()

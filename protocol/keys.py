@@ -13,6 +13,7 @@ never reads a system source it was not handed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -107,15 +108,23 @@ class EncryptionPublicKey:
 
     def hpke_key(self) -> hpke.MLKEM768X25519PublicKey | x25519.X25519PublicKey:
         """The key object ``cryptography``'s HPKE takes."""
-        try:
-            if self.suite == "pq":
-                return hpke.MLKEM768X25519PublicKey(
-                    mlkem.MLKEM768PublicKey.from_public_bytes(self.raw[:_MLKEM_PUB]),
-                    x25519.X25519PublicKey.from_public_bytes(self.raw[_MLKEM_PUB:]),
-                )
-            return x25519.X25519PublicKey.from_public_bytes(self.raw)
-        except ValueError as exc:
-            raise DecodeError(f"invalid {self.suite} public key") from exc
+        return _hpke_public(self.suite, self.raw)
+
+
+# Why a cache: every message is sealed to every recipient device, and parsing an
+# ML-KEM public key costs about as much as a fifth of the encapsulation itself. Public
+# keys are immutable and few (the roster's devices), so their parsed form is kept.
+@functools.lru_cache(maxsize=4096)
+def _hpke_public(suite: Suite, raw: bytes) -> hpke.MLKEM768X25519PublicKey | x25519.X25519PublicKey:
+    try:
+        if suite == "pq":
+            return hpke.MLKEM768X25519PublicKey(
+                mlkem.MLKEM768PublicKey.from_public_bytes(raw[:_MLKEM_PUB]),
+                x25519.X25519PublicKey.from_public_bytes(raw[_MLKEM_PUB:]),
+            )
+        return x25519.X25519PublicKey.from_public_bytes(raw)
+    except ValueError as exc:
+        raise DecodeError(f"invalid {suite} public key") from exc
 
 
 class EncryptionPrivateKey:
