@@ -60,6 +60,7 @@ __all__ = ["HubClient"]
 
 log = logging.getLogger("hotline.client")
 FATAL_CODES = {"auth_failed", "unknown_key", "revoked_key", "expired_key", "wrong_role"}
+DELIVERY_BURST = 256  # the hub's default window: a burst is at most what it has in flight
 
 
 def now_ms() -> int:
@@ -227,23 +228,62 @@ class HubClient:
             self._progress.set()
             self._set_state("connected", self.hub_id)
             flusher = asyncio.create_task(self._flush_outboxes())
+            # The reader only parses; one worker handles frames in order. While the worker
+            # commits a burst, the reader queues what follows, and the worker takes the
+            # queued deliveries as the next burst (one commit, one ack frame).
+            frames: asyncio.Queue[Frame | None] = asyncio.Queue()
+            reader = asyncio.create_task(self._read(ws, session, frames))
+            worker = asyncio.create_task(self._process(frames))
             try:
-                async for data in ws:
-                    if not isinstance(data, bytes):
-                        continue
-                    try:
-                        session.receive_data(data)
-                    except ProtocolError as exc:
-                        if session.state == "closed":
-                            raise
-                        log.warning("bad frame from hub: %s", exc.message)
-                        continue
-                    for frame in session.events_received():
-                        await self._on_frame(frame)
+                await asyncio.wait({reader, worker}, return_when=asyncio.FIRST_COMPLETED)
+                if reader.done() and not worker.done():
+                    # Connection over: finish what was already read (answers, deliveries).
+                    frames.put_nowait(None)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(asyncio.shield(worker), 5)
+                for t in (worker, reader):
+                    if t.done() and not t.cancelled() and (exc := t.exception()) is not None:
+                        raise exc
             finally:
-                flusher.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await flusher
+                for t in (flusher, reader, worker):
+                    t.cancel()
+                for t in (flusher, reader, worker):
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await t
+
+    async def _read(
+        self, ws: ClientConnection, session: Session, frames: asyncio.Queue[Frame | None]
+    ) -> None:
+        async for data in ws:
+            if not isinstance(data, bytes):
+                continue
+            try:
+                session.receive_data(data)
+            except ProtocolError as exc:
+                if session.state == "closed":
+                    raise
+                log.warning("bad frame from hub: %s", exc.message)
+                continue
+            for frame in session.events_received():
+                frames.put_nowait(frame)  # bounded by the hub's delivery window
+
+    async def _process(self, frames: asyncio.Queue[Frame | None]) -> None:
+        held: list[Frame | None] = []
+        while True:
+            frame = held.pop() if held else await frames.get()
+            if frame is None:
+                return
+            if frame.type != "deliver":
+                await self._on_frame(frame)
+                continue
+            burst = [frame]
+            while len(burst) < DELIVERY_BURST and not frames.empty():
+                nxt = frames.get_nowait()
+                if nxt is None or nxt.type != "deliver":
+                    held.append(nxt)
+                    break
+                burst.append(nxt)
+            await self._on_deliveries([(f["delivery"], f["envelope"]) for f in burst])
 
     async def _recv_frame(self, ws: ClientConnection, session: Session) -> Frame:
         remaining = (session.deadline() or now_ms() + 10_000) - now_ms()
@@ -401,31 +441,49 @@ class HubClient:
         return row, env
 
     async def _on_deliver(self, delivery: str, data: bytes) -> None:
-        try:
-            row, _env = self._open(data)
-        except ProtocolError as exc:
-            self._emit(SecurityAlert(delivery, f"undecodable delivery: {exc.message}"))
-            await self._ack(delivery)
-            return
-        if not row["verified"]:
-            self._emit(SecurityAlert(row["id"], row["error"] or "not verified"))
-        if row["sender"] == self.device.party:
-            if row["verified"]:
-                # the delivery id is the log position: inboxes reuse the log's ids
-                self.store.record_sent_copy(row | {"position": delivery})
-        elif self.store.store_incoming(row, data):
-            msg = self.store.get(row["id"])
+        await self._on_deliveries([(delivery, data)])
+
+    async def _on_deliveries(self, items: list[tuple[str, bytes]]) -> None:
+        """Store a burst of deliveries in one commit; only then show, receipt and ack them.
+
+        Nothing is acknowledged to the hub before it is on disk here, so a crash at any
+        point means a redelivery, and the inbox's dedupe by id shows it once.
+        """
+        shown: list[str] = []
+        receipts: list[str] = []
+        with self.store.transaction():
+            for delivery, data in items:
+                try:
+                    row, _env = self._open(data)
+                except ProtocolError as exc:
+                    self._emit(SecurityAlert(delivery, f"undecodable delivery: {exc.message}"))
+                    continue
+                if not row["verified"]:
+                    self._emit(SecurityAlert(row["id"], row["error"] or "not verified"))
+                mine = row["sender"] == self.device.party
+                if mine:
+                    if row["verified"]:
+                        # the delivery id is the log position: inboxes reuse the log's ids
+                        self.store.record_sent_copy(row | {"position": delivery})
+                elif self.store.store_incoming(row, data):
+                    shown.append(row["id"])
+                if (
+                    row["verified"]
+                    and not mine
+                    and self.auto_receipts
+                    and self.store.set_my_rank(row["id"], 0)
+                ):
+                    receipts.append(row["id"])
+        for mid in shown:
+            msg = self.store.get(mid)
             if msg is not None:
                 self._emit(MessageReceived(msg))
-        mine = row["sender"] == self.device.party
-        if (
-            row["verified"]
-            and not mine
-            and self.auto_receipts
-            and self.store.set_my_rank(row["id"], 0)
-        ):
-            await self._send_receipt(row["id"], "delivered")
-        await self._ack(delivery)
+        for mid in receipts:
+            await self._send_receipt(mid, "delivered")
+        ids = [d for d, _ in items]
+        with contextlib.suppress(ConnectionError, WebSocketException, OSError):
+            for i in range(0, len(ids), 1000):  # the hub takes up to 1000 per frame
+                await self._frame("ack", deliveries=ids[i : i + 1000])
 
     async def _on_receipt(self, data: bytes, delivery: Any) -> None:
         try:

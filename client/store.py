@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,8 @@ class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._lock = threading.Lock()
+        # Re-entrant: a batch (transaction()) holds it while the writes inside take it too.
+        self._lock = threading.RLock()
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -88,6 +90,25 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes into one commit (one fsync); a nested use joins the outer one.
+
+        Why: a console receiving a burst stores it in one commit, then acknowledges it
+        in one frame, instead of paying an fsync per message.
+        """
+        with self._lock:
+            if self.db.in_transaction:
+                yield
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     def _x(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         with self._lock:
@@ -104,10 +125,8 @@ class Store:
     # -- outbox / sent -----------------------------------------------------------
     def queue(self, mid: str, envelope: bytes, created_ms: int, sent: dict[str, Any]) -> None:
         """Write the signed envelope to the outbox and the sent list, atomically."""
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self.transaction():
             self._insert_queued(mid, envelope, created_ms, sent)
-            self.db.execute("COMMIT")
 
     def queue_new(self, build: Callable[[int], Composed]) -> Composed:
         """Take the next sequence number, build the signed envelope with it, and queue it.
@@ -115,18 +134,12 @@ class Store:
         One transaction, so one fsync per message sent instead of two; a failure while
         building (a schema error, say) rolls back and leaves the number unused.
         """
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self.db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()
-                seq = int(row[0]) + 1 if row else 1
-                built = build(seq)
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('seq', ?)", (str(seq),))
-                self._insert_queued(built.mid, built.envelope, built.created_ms, built.sent)
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        with self.transaction():
+            row = self.db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()
+            seq = int(row[0]) + 1 if row else 1
+            built = build(seq)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('seq', ?)", (str(seq),))
+            self._insert_queued(built.mid, built.envelope, built.created_ms, built.sent)
         return built
 
     def _insert_queued(
@@ -162,20 +175,16 @@ class Store:
         return int(self._x("SELECT count(*) FROM outbox").fetchone()[0])
 
     def accepted(self, mid: str, position: str) -> None:
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self.transaction():
             self.db.execute("DELETE FROM outbox WHERE id=?", (mid,))
             self.db.execute(
                 "UPDATE sent SET state='accepted', position=? WHERE id=?", (position, mid)
             )
-            self.db.execute("COMMIT")
 
     def rejected(self, mid: str, error: str) -> None:
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self.transaction():
             self.db.execute("DELETE FROM outbox WHERE id=?", (mid,))
             self.db.execute("UPDATE sent SET state='rejected', error=? WHERE id=?", (error, mid))
-            self.db.execute("COMMIT")
 
     def record_sent_copy(self, row: dict[str, Any]) -> None:
         """A message another console of our party sent (seen via our inbox)."""
