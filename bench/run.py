@@ -373,10 +373,20 @@ def run_e2e(
                 lat_all.append(ms)
                 lat_by_prec.setdefault(prec_of.get(mid, "?"), []).append(ms)
     secs = (max(acc) - first) / 1e9 if acc else 0
+    last_recv = max(
+        (ts[0] for e in ev.values() for k, ts in e.items() if k.startswith("recv:")), default=0
+    )
+    recv_secs = (last_recv - first) / 1e9 if last_recv else 0
+    # Sustained means delivered, not only accepted: a hub that accepts faster than it
+    # delivers is building a backlog. The headline takes the lower of the two rates.
+    delivered_per_s = round(delivered / 6 / recv_secs, 1) if recv_secs else 0
+    accepted_per_s = round(len(acc) / secs, 1) if secs else 0
     out = {
         "accepted": len(acc),
         "seconds": round(secs, 2),
-        "accepted_per_s": round(len(acc) / secs, 1) if secs else 0,
+        "accepted_per_s": accepted_per_s,
+        "delivered_msgs_per_s": delivered_per_s,
+        "sustained_msgs_per_s": min(accepted_per_s, delivered_per_s),
         "deliveries": delivered,
         "expected_deliveries": 6 * len(acc),
         "p50_ms": round(pct(lat_all, 0.5) or 0, 1),
@@ -524,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         res["components"] = components(q)
     finally:
         redis.stop()
-    sat = res["e2e_saturation"]["accepted_per_s"]
+    sat = res["e2e_saturation"]["sustained_msgs_per_s"]
     base = res["baseline"]["msgs_per_s"]
     jsr = res["jetstream"].get("msgs_per_s") if isinstance(res["jetstream"], dict) else None
     latest = {
@@ -540,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "audit_verify_per_s": res["components"]["audit"]["audit_verify_per_s"],
         "two_hubs_ratio": (
-            round(res["e2e_two_hubs"]["accepted_per_s"] / sat, 2)
+            round(res["e2e_two_hubs"]["sustained_msgs_per_s"] / sat, 2)
             if "e2e_two_hubs" in res and sat
             else None
         ),
@@ -558,9 +568,15 @@ def table(x: dict[str, Any]) -> str:
     d = x["details"]
     rows = [
         (
-            "end-to-end accepted msgs/s at saturation (pq, fan-out 6)",
+            "end-to-end sustained msgs/s at saturation (pq, fan-out 6): min(accepted, delivered)",
             x["e2e_msgs_per_s"],
             "≥ 0.5 × baseline, ≥ 1 × JetStream",
+        ),
+        (
+            "… of which accepted / delivered msgs/s",
+            f"{d['e2e_saturation']['accepted_per_s']} / "
+            f"{d['e2e_saturation']['delivered_msgs_per_s']}",
+            "",
         ),
         ("baseline: raw redis-py, same Redis work, AOF always", x["baseline_msgs_per_s"], ""),
         ("ratio hub / baseline", x["ratio_vs_baseline"], "≥ 0.5"),
@@ -582,7 +598,7 @@ def table(x: dict[str, Any]) -> str:
     ]
     if "e2e_1000" in d:
         rows.insert(
-            6,
+            7,
             (
                 "latency at 1,000 msg/s offered p50 / p99 ms",
                 f"{d['e2e_1000']['p50_ms']} / {d['e2e_1000']['p99_ms']}",
