@@ -273,17 +273,22 @@ class HubClient:
             frame = held.pop() if held else await frames.get()
             if frame is None:
                 return
-            if frame.type != "deliver":
+            if frame.type not in ("deliver", "accepted"):
                 await self._on_frame(frame)
                 continue
             burst = [frame]
             while len(burst) < DELIVERY_BURST and not frames.empty():
                 nxt = frames.get_nowait()
-                if nxt is None or nxt.type != "deliver":
+                if nxt is None or nxt.type != frame.type:
                     held.append(nxt)
                     break
                 burst.append(nxt)
-            await self._on_deliveries([(f["delivery"], f["envelope"]) for f in burst])
+            if frame.type == "deliver":
+                await self._on_deliveries([(f["delivery"], f["envelope"]) for f in burst])
+            else:  # answers to our sends: one commit for the lot
+                with self.store.transaction():
+                    for f in burst:
+                        self._on_accepted(f["id"], f["position"], f["duplicate"])
 
     async def _recv_frame(self, ws: ClientConnection, session: Session) -> Frame:
         remaining = (session.deadline() or now_ms() + 10_000) - now_ms()
@@ -407,9 +412,12 @@ class HubClient:
                 with contextlib.suppress(ConnectionError, WebSocketException, OSError):
                     await self._frame("submit", envelope=data)
 
-    def _open(self, data: bytes) -> tuple[dict[str, Any], Envelope | None]:
+    def _open(
+        self, data: bytes, env: Envelope | None = None
+    ) -> tuple[dict[str, Any], Envelope | None]:
         """Decode, verify against the roster and decrypt; errors become row fields."""
-        env = Envelope.decode(data)
+        if env is None:
+            env = Envelope.decode(data)
         row: dict[str, Any] = {
             "id": id_text(env.id),
             "sender": env.sender,
@@ -454,10 +462,15 @@ class HubClient:
         with self.store.transaction():
             for delivery, data in items:
                 try:
-                    row, _env = self._open(data)
+                    env = Envelope.decode(data)
                 except ProtocolError as exc:
                     self._emit(SecurityAlert(delivery, f"undecodable delivery: {exc.message}"))
                     continue
+                if env.device == self.device.id and self.store.has_sent(id_text(env.id)):
+                    # This device's own message coming back (inboxes carry the sender's
+                    # party too, for its other consoles): already in the sent list.
+                    continue
+                row, _env = self._open(data, env)
                 if not row["verified"]:
                     self._emit(SecurityAlert(row["id"], row["error"] or "not verified"))
                 mine = row["sender"] == self.device.party

@@ -174,6 +174,9 @@ class Store:
     def outbox_count(self) -> int:
         return int(self._x("SELECT count(*) FROM outbox").fetchone()[0])
 
+    def has_sent(self, mid: str) -> bool:
+        return self._x("SELECT 1 FROM sent WHERE id=?", (mid,)).fetchone() is not None
+
     def accepted(self, mid: str, position: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM outbox WHERE id=?", (mid,))

@@ -86,3 +86,39 @@ async def test_a_burst_that_fails_to_store_is_not_acknowledged(home: Path) -> No
         assert c.store.inbox() == []  # and the first was rolled back with the second
     finally:
         c.store.close()
+
+
+async def test_own_message_coming_back_is_acked_without_opening(home: Path) -> None:
+    """The inbox carries the sender's party too; the sending device skips its own copy."""
+    h = Home(home)
+    c = HubClient(h, "RS/officer-1", auto_receipts=False)
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    async def frame(ftype: str, **fields: Any) -> None:
+        sent.append((ftype, fields))
+
+    def must_not_open(*a: Any) -> Any:
+        raise AssertionError("opened its own message")
+
+    c._frame = frame  # type: ignore[method-assign]
+    mid, data = _env(h, 1)
+    c.store.queue(
+        mid,
+        data,
+        1,
+        {
+            "family": "hotline_message",
+            "recipients": ["HR"],
+            "precedence": "ROUTINE",
+            "exercise": False,
+            "body": {},
+        },
+    )
+    c._open = must_not_open  # type: ignore[method-assign]
+    q = c.subscribe()
+    try:
+        await c._on_deliveries([("9-0", data)])
+        assert q.qsize() == 0
+        assert sent == [("ack", {"deliveries": ["9-0"]})]
+    finally:
+        c.store.close()
