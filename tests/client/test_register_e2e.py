@@ -26,6 +26,7 @@ async def test_two_parties_compute_the_same_register(
             client(home, "ME", hub.url) as me,
         ):
             qs = [ba.subscribe(), me.subscribe()]
+            rs_q = rs.subscribe()  # RS's own view needs HR's two notices in its inbox
             for c in (rs, hr, ba, me):
                 assert await c.wait_connected(10)
             sends = [
@@ -82,6 +83,10 @@ async def test_two_parties_compute_the_same_register(
                 while got < 4:
                     ev = await asyncio.wait_for(q.get(), 15)
                     got += isinstance(ev, MessageReceived)
+            got = 0
+            while got < 2:
+                ev = await asyncio.wait_for(rs_q.get(), 15)
+                got += isinstance(ev, MessageReceived)
             reg_ba = register_for(ba.store, "BA")
             reg_me = register_for(me.store, "ME")
             as_json = lambda r: {f"{k}": v.to_json(None) for k, v in r[0].items()}  # noqa: E731
