@@ -201,8 +201,9 @@ class HubClient:
                 self._set_state("reconnecting")
             delay = backoff * (0.5 + random.random())
             backoff = min(backoff * 2, 10.0)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), delay)
+            with contextlib.suppress(TimeoutError):  # not wait_for: it can eat a cancel
+                async with asyncio.timeout(delay):
+                    await self._closing.wait()
 
     def _ssl(self) -> ssl.SSLContext | None:
         if not self.hub_url.startswith("wss://"):

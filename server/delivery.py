@@ -111,9 +111,12 @@ class DeliveryPump:
                     await self._reclaim()
                     last_claim = time.monotonic()
                 backoff = 0.05
-                # The periodic look (timeout) covers a missed wake-up.
+                # The periodic look (timeout) covers a missed wake-up. Not wait_for: on
+                # Python 3.11 it swallows a cancellation that lands as the event is set,
+                # and the pump of a closed connection then runs on for ever.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.event.wait(), self.poll_s)
+                    async with asyncio.timeout(self.poll_s):
+                        await self.event.wait()
             except (RedisError, ProtocolError, OSError) as exc:
                 log.warning("delivery to %s paused: %s", self.device, type(exc).__name__)
                 resync = True

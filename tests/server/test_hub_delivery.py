@@ -322,3 +322,45 @@ async def test_accept_many_against_redis(redis_server: RedisProcess) -> None:
         assert await s.log_length() == 2
     finally:
         await s.r.aclose()
+
+
+async def test_a_pump_cancelled_as_it_is_woken_stops(redis_server: RedisProcess) -> None:
+    """A wake-up and a cancel in the same loop turn: the pump must still stop.
+
+    asyncio.wait_for on Python 3.11 returns the event instead of raising the cancel in
+    that case; a pump built on it kept running after its connection had closed.
+    """
+    from hotline.server.delivery import DeliveryPump
+    from hotline.server.metrics import Metrics
+    from hotline.server.streams import Streams, connect
+
+    streams = Streams(connect(redis_server.url))
+
+    async def nowhere(*_a: Any) -> None:
+        return None
+
+    try:
+        for _ in range(20):  # a race: try it often
+            pump = DeliveryPump(
+                streams,
+                "HR",
+                "HR/officer-1",
+                nowhere,
+                window=16,
+                idle_ms=30_000,
+                max_deliveries=3,
+                poll_s=30,
+                metrics=Metrics(),
+                on_dead_letter=nowhere,
+            )
+            task = asyncio.create_task(pump.run())
+            # parked on its wake-up event (CPython keeps the waiters in _waiters)
+            await wait_for(lambda p=pump: len(p.event._waiters) == 1, what="the pump to park")
+            pump.wake()
+            task.cancel()
+            await asyncio.wait({task}, timeout=5)
+            ran_on = not task.done()
+            task.cancel()  # (a second cancel, so a failing run does not leak the task)
+            assert not ran_on and task.cancelled(), "the pump ran on after its cancel"
+    finally:
+        await streams.r.aclose()
