@@ -215,6 +215,24 @@ async def test_poison_entry_goes_to_dead_letter_with_alert(
         await hub.stop()
 
 
+def _rs_to_hr(home: Path, n: int, text: str) -> list[Any]:
+    """n signed hotline messages RS/officer-1 → HR, numbered from 1."""
+    h = Home(home)
+    t = time.time_ns() // 1_000_000
+    return [
+        compose(
+            h.device("RS/officer-1"),
+            h.roster(t),
+            recipients=("HR",),
+            family="hotline_message",
+            body={"text": f"{text} {i}", "lang": "en"},
+            seq=i + 1,
+            now_ms=t,
+        )[0]
+        for i in range(n)
+    ]
+
+
 async def test_frames_sent_just_before_a_close_are_still_handled(
     home: Path, redis_server: RedisProcess
 ) -> None:
@@ -227,20 +245,7 @@ async def test_frames_sent_just_before_a_close_are_still_handled(
 
     hub = await start_hub(home, redis_server.url)
     try:
-        h = Home(home)
-        t = time.time_ns() // 1_000_000
-        envs = [
-            compose(
-                h.device("RS/officer-1"),
-                h.roster(t),
-                recipients=("HR",),
-                family="hotline_message",
-                body={"text": f"last words {i}", "lang": "en"},
-                seq=i + 1,
-                now_ms=t,
-            )[0]
-            for i in range(20)
-        ]
+        envs = _rs_to_hr(home, 20, "last words")
         async with RawDevice(hub.url, home, "RS/officer-1") as rs:
             for env in envs:
                 await rs.ws.send(Frame("submit", {"envelope": env.encode()}).encode())
@@ -269,20 +274,7 @@ async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
 
     hub = await start_hub(home, redis_server.url)
     try:
-        h = Home(home)
-        t = time.time_ns() // 1_000_000
-        envs = [
-            compose(
-                h.device("RS/officer-1"),
-                h.roster(t),
-                recipients=("HR",),
-                family="hotline_message",
-                body={"text": f"burst {i}", "lang": "en"},
-                seq=i + 1,
-                now_ms=t,
-            )[0]
-            for i in range(8)
-        ]
+        envs = _rs_to_hr(home, 8, "burst")
         forged = replace(envs[3], signature=bytes(64)).encode()
         frames = [e.encode() for e in envs[:3]] + [forged] + [e.encode() for e in envs[4:]]
         frames.insert(6, envs[1].encode())  # the same envelope again, inside the burst
