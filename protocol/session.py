@@ -29,7 +29,7 @@ from typing import Any, Final, Literal
 
 from .codec import pack, unpack
 from .constants import DOMAIN_AUTH, MAX_FRAME
-from .errors import DecodeError, ProtocolError, SchemaError, StateError
+from .errors import DecodeError, LimitExceeded, ProtocolError, SchemaError, StateError
 
 __all__ = [
     "FRAME_FIELDS",
@@ -40,6 +40,7 @@ __all__ = [
     "Session",
     "State",
     "auth_payload",
+    "check_fields",
     "http_auth_payload",
 ]
 
@@ -117,14 +118,19 @@ class Frame:
         ):
             raise DecodeError("a frame is [type, {fields}]")
         ftype, fields_ = obj
-        schema = FRAME_FIELDS.get(ftype)
-        if schema is None:
-            raise DecodeError(f"unknown frame type {ftype!r}")
-        for name, typ in schema.items():
-            v = fields_.get(name)
-            if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
-                raise SchemaError(f"{ftype}.{name}: missing or wrong type", field=name)
+        check_fields(ftype, fields_)
         return cls(ftype, fields_)
+
+
+def check_fields(ftype: str, fields_: dict[str, Any]) -> None:
+    """The frame type is known and its required fields have their types."""
+    schema = FRAME_FIELDS.get(ftype)
+    if schema is None:
+        raise DecodeError(f"unknown frame type {ftype!r}")
+    for name, typ in schema.items():
+        v = fields_.get(name)
+        if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
+            raise SchemaError(f"{ftype}.{name}: missing or wrong type", field=name)
 
 
 def auth_payload(hub: str, conn: bytes, nonce: bytes, device: str, at_ms: int) -> bytes:
@@ -186,8 +192,12 @@ class Session:
             StateError: this end may not send ``ftype`` now.
         """
         frame = Frame(ftype, fields_)
+        # Our own frames obey the same schema and limits as the peer's. Checked on the
+        # fields, not by decoding the bytes again: a hub sends every delivery through here.
+        check_fields(ftype, fields_)
         data = frame.encode()
-        Frame.decode(data)  # our own frames obey the same schema
+        if len(data) > MAX_FRAME:
+            raise LimitExceeded(f"{len(data)} bytes exceeds the limit of {MAX_FRAME}")
         self._advance(self.role, frame)
         self._out.append(data)
         return data

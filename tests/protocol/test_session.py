@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.protocol import Frame, Session, auth_payload
-from hotline.protocol.errors import DecodeError, ProtocolError, SchemaError, StateError
+from hotline.protocol import MAX_FRAME, Frame, Session, auth_payload
+from hotline.protocol.errors import (
+    DecodeError,
+    LimitExceeded,
+    ProtocolError,
+    SchemaError,
+    StateError,
+)
 from hotline.protocol.session import FRAME_FIELDS, TRANSITIONS
 
 CHALLENGE = {"hub": "HUB/hub-1", "conn": b"c" * 16, "nonce": b"n" * 32, "at_ms": 1}
@@ -109,3 +115,17 @@ def test_auth_payload_binds_hub_connection_and_device() -> None:
     assert base != auth_payload("HUB/hub-2", b"c", b"n", "RS/officer-1", 1)
     assert base != auth_payload("HUB/hub-1", b"d", b"n", "RS/officer-1", 1)
     assert base != auth_payload("HUB/hub-1", b"c", b"n", "HR/officer-1", 1)
+
+
+def test_our_own_frames_obey_the_schema_and_the_size_limit() -> None:
+    hub, _client = handshake()
+    hub.data_to_send()
+    with pytest.raises(SchemaError):
+        hub.send("deliver", delivery="1-0")  # no envelope
+    with pytest.raises(SchemaError):
+        hub.send("deliver", delivery=1, envelope=b"x")  # wrong type
+    with pytest.raises(LimitExceeded):
+        hub.send("deliver", delivery="1-0", envelope=b"x" * MAX_FRAME)
+    assert hub.state == "open" and hub.data_to_send() == []  # nothing was queued
+    ok = hub.send("deliver", delivery="1-0", envelope=b"x", urgent=True)  # extras allowed
+    assert Frame.decode(ok).fields["urgent"] is True
