@@ -8,6 +8,7 @@ Users get typed events and never see a socket.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import random
@@ -60,7 +61,10 @@ __all__ = ["HubClient"]
 
 log = logging.getLogger("hotline.client")
 FATAL_CODES = {"auth_failed", "unknown_key", "revoked_key", "expired_key", "wrong_role"}
-DELIVERY_BURST = 256  # the hub's default window: a burst is at most what it has in flight
+# Deliveries handled as one burst (one commit, one ack frame). Not the whole window: an
+# urgent delivery that arrives during a burst waits for it, so a burst is kept short.
+DELIVERY_BURST = 32
+URGENT = Frame("urgent", {})  # wakes the worker: an urgent frame is waiting
 
 
 def now_ms() -> int:
@@ -233,8 +237,9 @@ class HubClient:
             # commits a burst, the reader queues what follows, and the worker takes the
             # queued deliveries as the next burst (one commit, one ack frame).
             frames: asyncio.Queue[Frame | None] = asyncio.Queue()
-            reader = asyncio.create_task(self._read(ws, session, frames))
-            worker = asyncio.create_task(self._process(frames))
+            urgent: collections.deque[Frame] = collections.deque()
+            reader = asyncio.create_task(self._read(ws, session, frames, urgent))
+            worker = asyncio.create_task(self._process(frames, urgent))
             try:
                 await asyncio.wait({reader, worker}, return_when=asyncio.FIRST_COMPLETED)
                 if reader.done() and not worker.done():
@@ -253,7 +258,11 @@ class HubClient:
                         await t
 
     async def _read(
-        self, ws: ClientConnection, session: Session, frames: asyncio.Queue[Frame | None]
+        self,
+        ws: ClientConnection,
+        session: Session,
+        frames: asyncio.Queue[Frame | None],
+        urgent: collections.deque[Frame],
     ) -> None:
         async for data in ws:
             if not isinstance(data, bytes):
@@ -266,22 +275,35 @@ class HubClient:
                 log.warning("bad frame from hub: %s", exc.message)
                 continue
             for frame in session.events_received():
-                frames.put_nowait(frame)  # bounded by the hub's delivery window
+                if frame.fields.get("urgent") is True and frame.type in ("deliver", "receipt"):
+                    # handled before anything routine already queued (IMMEDIATE / FLASH)
+                    urgent.append(frame)
+                    frames.put_nowait(URGENT)
+                else:
+                    frames.put_nowait(frame)  # bounded by the hub's delivery window
 
-    async def _process(self, frames: asyncio.Queue[Frame | None]) -> None:
+    async def _process(
+        self, frames: asyncio.Queue[Frame | None], urgent: collections.deque[Frame]
+    ) -> None:
         held: list[Frame | None] = []
         while True:
+            if urgent:
+                await self._process_urgent(urgent)
+                continue
             frame = held.pop() if held else await frames.get()
             if frame is None:
                 return
+            if frame is URGENT:
+                continue  # taken from the urgent queue at the top of the loop
             if frame.type not in ("deliver", "accepted"):
                 await self._on_frame(frame)
                 continue
             burst = [frame]
-            while len(burst) < DELIVERY_BURST and not frames.empty():
+            while len(burst) < DELIVERY_BURST and not frames.empty() and not urgent:
                 nxt = frames.get_nowait()
-                if nxt is None or nxt.type != frame.type:
-                    held.append(nxt)
+                if nxt is None or nxt is URGENT or nxt.type != frame.type:
+                    if nxt is not URGENT:
+                        held.append(nxt)
                     break
                 burst.append(nxt)
             if frame.type == "deliver":
@@ -290,6 +312,17 @@ class HubClient:
                 with self.store.transaction():
                     for f in burst:
                         self._on_accepted(f["id"], f["position"], f["duplicate"])
+
+    async def _process_urgent(self, urgent: collections.deque[Frame]) -> None:
+        deliveries = []
+        while urgent:
+            frame = urgent.popleft()
+            if frame.type == "deliver":
+                deliveries.append((frame["delivery"], frame["envelope"]))
+            else:
+                await self._on_frame(frame)
+        if deliveries:
+            await self._on_deliveries(deliveries)
 
     async def _recv_frame(self, ws: ClientConnection, session: Session) -> Frame:
         remaining = (session.deadline() or now_ms() + 10_000) - now_ms()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .catalogue import decode_body, default_precedence, encode_body, validate_body
 from .codec import pack, unpack
-from .constants import MAX_FRAME, PRECEDENCES, WIRE_VERSION
+from .constants import MAX_FRAME, PRECEDENCES, URGENT_PRECEDENCES, WIRE_VERSION
 from .envelope import FAMILIES, Envelope
 from .errors import (
     AuthError,
@@ -49,6 +49,7 @@ __all__ = [
     "PRECEDENCES",
     "RECEIPT_KINDS",
     "SEAL_RANDOM_BYTES",
+    "URGENT_PRECEDENCES",
     "WIRE_VERSION",
     "AuthError",
     "ClockSkew",

@@ -25,6 +25,7 @@ __all__ = [
     "MAX_STR",
     "MAX_WRAPS",
     "PRECEDENCES",
+    "URGENT_PRECEDENCES",
     "WIRE_VERSION",
 ]
 
@@ -52,3 +53,7 @@ MAX_WRAPS: Final = 512  # recipient devices on one sealed body
 
 # Military precedence, lowest first (docs/protocol.md §4.1).
 PRECEDENCES: Final = ("ROUTINE", "PRIORITY", "IMMEDIATE", "FLASH")
+# Precedences that travel in the hub's urgent lane: routed to a second inbox that every
+# delivery pump reads first and every client handles first, so they never queue behind
+# a routine backlog (docs/protocol.md §4.1).
+URGENT_PRECEDENCES: Final = frozenset({"IMMEDIATE", "FLASH"})

@@ -2,10 +2,14 @@
 
 The window is the device's unacknowledged entries; the pump reads from the
 inbox only while the window has room, so a slow device costs the hub at most
-``window`` entries of memory and never stalls anyone else: the rest waits in
-Redis. Entries left unacknowledged longer than ``idle_ms`` are reclaimed with
-XAUTOCLAIM and sent again; after ``max_deliveries`` they go to the dead-letter
-stream with an alert instead of looping.
+``window`` entries of memory per lane and never stalls anyone else: the rest
+waits in Redis. Entries left unacknowledged longer than ``idle_ms`` are
+reclaimed with XAUTOCLAIM and sent again; after ``max_deliveries`` they go to
+the dead-letter stream with an alert instead of looping.
+
+Two lanes: the urgent one (IMMEDIATE / FLASH) is read first, in the same
+XREADGROUP, and has its own window, so a FLASH message never waits for a
+routine backlog to be acknowledged.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from redis.exceptions import RedisError
 from hotline.protocol import ProtocolError
 
 from .metrics import Metrics
-from .streams import InboxEntry, Streams
+from .streams import LANES, InboxEntry, Streams
 
 __all__ = ["DeliveryPump"]
 
@@ -58,9 +62,15 @@ class DeliveryPump:
         self.poll_s = poll_s
         self.metrics = metrics
         self.on_dead_letter = on_dead_letter
-        self.in_flight: dict[str, float] = {}
-        self.to_ack: set[str] = set()
+        # delivery id -> sent at, per lane: the window is counted per lane
+        self.lanes: dict[str, dict[str, float]] = {lane: {} for lane in LANES}
+        self.to_ack: dict[str, set[str]] = {lane: set() for lane in LANES}
         self.event = asyncio.Event()
+
+    @property
+    def in_flight(self) -> dict[str, float]:
+        """All deliveries awaiting an ack, both lanes."""
+        return {**self.lanes["urgent"], **self.lanes["routine"]}
 
     def wake(self) -> None:
         self.event.set()
@@ -69,19 +79,25 @@ class DeliveryPump:
         """The device stored these; XACK them (batched, and retried until Redis has it)."""
         now = time.time()
         for i in ids:
-            self.to_ack.add(i)
-            if self.in_flight.pop(i, None) is not None:
-                # log ids start with the accept time in ms: delivery latency = ack − accept
-                self.metrics.observe_latency(max(0.0, now - int(i.split("-")[0]) / 1000))
+            for lane, flying in self.lanes.items():
+                if flying.pop(i, None) is not None:
+                    self.to_ack[lane].add(i)
+                    # log ids start with the accept time in ms: latency = ack − accept
+                    self.metrics.observe_latency(max(0.0, now - int(i.split("-")[0]) / 1000))
+                    break
+            else:  # not sent on this connection (a late ack): XACK wherever it is
+                for lane in LANES:
+                    self.to_ack[lane].add(i)
         self.wake()
 
     async def flush_acks(self) -> None:
-        if not self.to_ack:
+        batch = {lane: sorted(ids) for lane, ids in self.to_ack.items() if ids}
+        if not batch:
             return
-        ids = sorted(self.to_ack)
-        await self.streams.ack(self.party, self.device, ids)  # raises: kept for next turn
-        self.to_ack.difference_update(ids)
-        self.metrics.inc("hotline_acked_total", len(ids))
+        await self.streams.ack_lanes(self.party, self.device, batch)  # raises: kept
+        for lane, ids in batch.items():
+            self.to_ack[lane].difference_update(ids)
+        self.metrics.inc("hotline_acked_total", len({i for ids in batch.values() for i in ids}))
 
     async def run(self) -> None:
         await self.streams.ensure_group(self.party, self.device)
@@ -95,19 +111,29 @@ class DeliveryPump:
                 if resync:
                     # A read may have reached Redis after our socket gave up on it: those
                     # entries are ours in the PEL but never left. Send them again now
-                    # rather than after the idle timeout (the client deduplicates).
+                    # rather than after the idle timeout (the client deduplicates). The
+                    # groups are made again in case Redis came back without them.
+                    await self.streams.ensure_group(self.party, self.device)
                     await self._send_pending()
                     resync = False
                 await self.flush_acks()
-                room = self.window - len(self.in_flight)
-                if room > 0:
-                    entries = await self.streams.read_inbox(self.party, self.device, room)
+                rooms = {lane: self.window - len(self.lanes[lane]) for lane in LANES}
+                lanes = [lane for lane in LANES if rooms[lane] > 0]  # urgent first
+                if lanes:
+                    count = min(rooms[lane] for lane in lanes)
+                    entries = await self.streams.read_inbox(
+                        self.party, self.device, count, lanes=lanes
+                    )
                     for e in entries:
                         await self._deliver(e)
-                    if len(entries) == room:
+                    got = {lane: 0 for lane in lanes}
+                    for e in entries:
+                        got[e.lane] += 1
+                    if any(n == count for n in got.values()):
                         continue  # more may be waiting
                 # Only a device with deliveries in flight can have idle ones to reclaim.
-                if self.in_flight and time.monotonic() - last_claim > self.idle_ms / 2000:
+                flying = any(self.lanes.values())
+                if flying and time.monotonic() - last_claim > self.idle_ms / 2000:
                     await self._reclaim()
                     last_claim = time.monotonic()
                 backoff = 0.05
@@ -125,24 +151,32 @@ class DeliveryPump:
 
     async def _send_pending(self) -> None:
         """Redeliver what this device had received but not acknowledged (reconnect)."""
-        start = "0"
-        while True:
-            entries = await self.streams.read_inbox(self.party, self.device, 200, start)
-            if not entries:
-                return
-            for e in entries:
-                self.metrics.inc("hotline_redeliveries_total")
-                await self._deliver(e)
-            start = entries[-1].id
+        for lane in LANES:  # urgent first
+            start = "0"
+            while True:
+                entries = await self.streams.read_inbox(
+                    self.party, self.device, 200, start, lanes=(lane,)
+                )
+                if not entries:
+                    break
+                for e in entries:
+                    self.metrics.inc("hotline_redeliveries_total")
+                    await self._deliver(e)
+                start = entries[-1].id
 
     async def _reclaim(self) -> None:
-        res = await self.streams.claim_idle(self.party, self.device, self.idle_ms)
+        for lane in LANES:
+            if self.lanes[lane]:
+                await self._reclaim_lane(lane)
+
+    async def _reclaim_lane(self, lane: str) -> None:
+        res = await self.streams.claim_idle(self.party, self.device, self.idle_ms, lane=lane)
         for e in res.entries:
             if e.deliveries > self.max_deliveries:
                 await self.streams.dead_letter(
                     self.party, self.device, e, f"not acknowledged after {e.deliveries} tries"
                 )
-                self.in_flight.pop(e.id, None)
+                self.lanes[lane].pop(e.id, None)
                 self.metrics.inc("hotline_dead_letters_total", party=self.party)
                 log.error(
                     "ALERT dead-lettered %s for %s after %d deliveries",
@@ -156,6 +190,6 @@ class DeliveryPump:
             await self._deliver(e)
 
     async def _deliver(self, e: InboxEntry) -> None:
-        self.in_flight[e.id] = time.time()
+        self.lanes[e.lane][e.id] = time.time()
         await self.send(e)
         self.metrics.inc("hotline_delivered_total")

@@ -36,7 +36,7 @@ from .journal import AcceptJournal
 from .metrics import Metrics
 from .roster_store import RosterState
 from .settings_view import HubView
-from .streams import Streams
+from .streams import MessageMeta, Streams, lane_for
 
 __all__ = ["Accepted", "Intake"]
 
@@ -113,8 +113,9 @@ class Intake:
         the order given, which keeps per-sender order.
         """
         out: list[Accepted | ProtocolError | None] = [None] * len(datas)
-        todo: list[tuple[int, Envelope, tuple[str, str, str, Sequence[str], bytes, Sequence[str]]]]
-        todo = []
+        todo: list[
+            tuple[int, Envelope, tuple[str, str, str, Sequence[str], bytes, Sequence[str], str]]
+        ] = []
         roster = self.roster.current
         for i, data in enumerate(datas):
             try:
@@ -124,7 +125,7 @@ class Intake:
                 if skew > self.view.max_future_skew_ms or -skew > self.view.max_age_ms:
                     meta = await self._meta(mid)
                     if meta is not None:  # a retry of something accepted long ago: same answer
-                        out[i] = Accepted(env.id, meta[0], True)
+                        out[i] = Accepted(env.id, meta.position, True)
                         continue
                     raise ClockSkew(
                         f"created_at is {skew / 1000:+.0f} s from the hub's clock; allowed "
@@ -138,7 +139,10 @@ class Intake:
                 )
                 event = LogEvent("accepted", now_ms, self.view.device, data, {}).encode()
                 digest = hashlib.sha256(data).hexdigest()
-                todo.append((i, env, (mid, digest, env.sender, env.recipients, event, route_to)))
+                lane = lane_for(env.precedence)
+                todo.append(
+                    (i, env, (mid, digest, env.sender, env.recipients, event, route_to, lane))
+                )
             except ProtocolError as exc:
                 out[i] = exc
         if todo:
@@ -160,7 +164,7 @@ class Intake:
         assert len(done) == len(datas)  # every envelope has its answer
         return done
 
-    async def _meta(self, mid: str) -> tuple[str, str, list[str]] | None:
+    async def _meta(self, mid: str) -> MessageMeta | None:
         try:
             return await self.streams.message_meta(mid)
         except (RedisError, OSError) as exc:
@@ -177,12 +181,12 @@ class Intake:
         meta = await self.streams.message_meta(mid)
         if meta is None:
             raise RecipientError("no such message", field="message_id")
-        _pos, sender, recipients = meta
-        if rcpt.party not in recipients:
+        sender = meta.sender
+        if rcpt.party not in meta.recipients:
             raise RecipientError(f"{rcpt.party} is not a recipient of this message")
         event = LogEvent("receipt", now_ms, self.view.device, data, {"sender": sender}).encode()
         pos = await self.streams.record_receipt(
-            mid, rcpt.device, rcpt.rank, event, sorted({sender, rcpt.party})
+            mid, rcpt.device, rcpt.rank, event, sorted({sender, rcpt.party}), meta.lane
         )
         if pos:
             self.metrics.inc("hotline_receipts_total", kind=rcpt.kind)
@@ -193,7 +197,7 @@ class Intake:
         meta = await self.streams.message_meta(mid.hex())
         if meta is None:
             raise RecipientError("no such message", field="id")
-        pos, sender, recipients = meta
+        pos, sender, recipients = meta.position, meta.sender, meta.recipients
         if asker.party != sender and asker.role != "auditor" and asker.party not in recipients:
             raise SenderMismatch("only the sender, a recipient or an auditor may ask")
         ranks = await self.streams.status(mid.hex())

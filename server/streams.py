@@ -9,13 +9,16 @@ Key layout (hash tags keep multi-key writes in one Cluster slot):
 - ``hl:{log}:cursor``    last log id routed into inboxes
 - ``hl:{log}:router``    the routing lease (one router at a time keeps inbox order)
 - ``hl:{log}:roster``    roster version → roster bytes
-- ``hl:{inbox:P}``       party P's inbox; one consumer group per device
+- ``hl:{inbox:P}``       party P's inbox (routine lane); one consumer group per device
+- ``hl:{inbox:P}:urgent`` party P's urgent lane (IMMEDIATE / FLASH and their receipts);
+                         the same groups; every pump reads it first
 - ``hl:{inbox:P}:dlq``   dead letters for P
 - ``hl:{notify}``        "something was routed to these parties" wake-ups for hubs
 
 Inbox entries carry the *same stream id* as the log entry they come from, so
 routing is idempotent: re-routing after a crash is refused by Redis ("equal or
-smaller id") and skipped.
+smaller id") and skipped. A log entry goes to exactly one lane of each party's
+inbox, so a delivery id names one entry in one lane.
 """
 
 from __future__ import annotations
@@ -29,16 +32,19 @@ import redis.asyncio as aioredis
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError, ResponseError
 
-from hotline.protocol import ProtocolError, ReplayError, Unavailable
+from hotline.protocol import URGENT_PRECEDENCES, ProtocolError, ReplayError, Unavailable
 from hotline.protocol.events import LogEvent
 
 __all__ = [
+    "LANES",
     "AcceptResult",
     "ClaimResult",
     "LogEntry",
+    "MessageMeta",
     "Streams",
     "connect",
     "inbox_key",
+    "lane_for",
 ]
 
 LOG: Final = "hl:{log}:events"
@@ -53,31 +59,41 @@ CKPT_LEASE: Final = "hl:{log}:ckpt-lease"
 CKPT_FORCE: Final = "hl:{log}:ckpt-force"
 
 
-def inbox_key(party: str) -> str:
-    return f"hl:{{inbox:{party}}}"
+#: delivery lanes, in the order every pump reads them
+LANES: Final = ("urgent", "routine")
+
+
+def lane_for(precedence: str) -> str:
+    return "urgent" if precedence in URGENT_PRECEDENCES else "routine"
+
+
+def inbox_key(party: str, lane: str = "routine") -> str:
+    # same hash tag for both lanes: one XREADGROUP reads both, also on a Cluster
+    return f"hl:{{inbox:{party}}}" + ("" if lane == "routine" else ":urgent")
 
 
 def status_key(mid_hex: str) -> str:
     return f"hl:{{log}}:st:{mid_hex}"
 
 
-# KEYS: log, ids. ARGV: mid, meta(digest|sender|recipients), event bytes, type, route-to
+# KEYS: log, ids. ARGV: mid, meta(digest|sender|recipients|lane), event bytes, type,
+# route-to, lane
 _ACCEPT: Final = """
 local prev = redis.call('HGET', KEYS[2], ARGV[1])
 if prev then return {0, prev} end
 local id = redis.call('XADD', KEYS[1], '*', 't', ARGV[4], 'e', ARGV[3], 'mid', ARGV[1],
-                      'to', ARGV[5])
+                      'to', ARGV[5], 'ln', ARGV[6])
 redis.call('HSET', KEYS[2], ARGV[1], id .. '|' .. ARGV[2])
 return {1, id}
 """
 
-# KEYS: log, status. ARGV: device, rank, event bytes, route-to, mid
+# KEYS: log, status. ARGV: device, rank, event bytes, route-to, mid, lane
 _RECEIPT: Final = """
 local cur = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '-1')
 if cur >= tonumber(ARGV[2]) then return {0, ''} end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 local id = redis.call('XADD', KEYS[1], '*', 't', 'receipt', 'e', ARGV[3], 'mid', ARGV[5],
-                      'to', ARGV[4])
+                      'to', ARGV[4], 'ln', ARGV[6])
 return {1, id}
 """
 
@@ -105,6 +121,7 @@ class LogEntry:
     event: bytes
     mid: str
     to: tuple[str, ...]
+    lane: str = "routine"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +131,15 @@ class InboxEntry:
     data: bytes
     mid: str
     deliveries: int = 1
+    lane: str = "routine"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageMeta:
+    position: str
+    sender: str
+    recipients: list[str]
+    lane: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +208,7 @@ class Streams:
         recipients: Sequence[str],
         event: bytes,
         route_to: Sequence[str],
+        lane: str = "routine",
     ) -> AcceptResult:
         """Append an accepted envelope once (idempotent by message id).
 
@@ -189,10 +216,11 @@ class Streams:
             ReplayError: the id was accepted before with other content.
             Unavailable: Redis did not answer; nothing may be promised.
         """
-        meta = f"{digest_hex}|{sender}|{','.join(recipients)}"
+        meta = f"{digest_hex}|{sender}|{','.join(recipients)}|{lane}"
         try:
             new, val = await self._accept(
-                keys=[LOG, IDS], args=[mid_hex, meta, event, "accepted", ",".join(route_to)]
+                keys=[LOG, IDS],
+                args=[mid_hex, meta, event, "accepted", ",".join(route_to), lane],
             )
         except RedisError as exc:
             raise Unavailable("the message store is not reachable; not accepted") from exc
@@ -205,7 +233,7 @@ class Streams:
         return AcceptResult(pos, True)
 
     async def accept_many(
-        self, items: Sequence[tuple[str, str, str, Sequence[str], bytes, Sequence[str]]]
+        self, items: Sequence[tuple[str, str, str, Sequence[str], bytes, Sequence[str], str]]
     ) -> list[AcceptResult | ProtocolError]:
         """``accept`` for several envelopes in one round trip, in the given order.
 
@@ -225,11 +253,11 @@ class Streams:
                     out.append(exc)
             return out
         pipe = self.r.pipeline(transaction=False)
-        for mid_hex, digest_hex, sender, recipients, event, route_to in items:
-            meta = f"{digest_hex}|{sender}|{','.join(recipients)}"
+        for mid_hex, digest_hex, sender, recipients, event, route_to, lane in items:
+            meta = f"{digest_hex}|{sender}|{','.join(recipients)}|{lane}"
             await self._accept(  # queued on the pipeline, sent by execute()
                 keys=[LOG, IDS],
-                args=[mid_hex, meta, event, "accepted", ",".join(route_to)],
+                args=[mid_hex, meta, event, "accepted", ",".join(route_to), lane],
                 client=pipe,
             )
         try:
@@ -268,13 +296,15 @@ class Streams:
                     missing.append(m)
         return missing
 
-    async def message_meta(self, mid_hex: str) -> tuple[str, str, list[str]] | None:
-        """(log position, sender, recipients) for an accepted message id."""
+    async def message_meta(self, mid_hex: str) -> MessageMeta | None:
+        """Log position, sender, recipients and lane of an accepted message id."""
         val = await self.r.hget(IDS, mid_hex)
         if val is None:
             return None
-        pos, _digest, sender, recips = _s(val).split("|", 3)
-        return pos, sender, [p for p in recips.split(",") if p]
+        pos, _digest, sender, recips, *lane = _s(val).split("|")
+        return MessageMeta(
+            pos, sender, [p for p in recips.split(",") if p], lane[0] if lane else "routine"
+        )
 
     async def append_event(
         self, etype: str, event: bytes, *, mid: str = "", route_to: Sequence[str] = ()
@@ -290,13 +320,22 @@ class Streams:
             raise Unavailable("the log is not reachable") from exc
 
     async def record_receipt(
-        self, mid_hex: str, device: str, rank: int, event: bytes, route_to: Sequence[str]
+        self,
+        mid_hex: str,
+        device: str,
+        rank: int,
+        event: bytes,
+        route_to: Sequence[str],
+        lane: str = "routine",
     ) -> str | None:
-        """Log a receipt if it raises the device's state; returns its log id or None."""
+        """Log a receipt if it raises the device's state; returns its log id or None.
+
+        A receipt travels in its message's lane: a FLASH sender waits for it.
+        """
         try:
             new, pos = await self._receipt(
                 keys=[LOG, status_key(mid_hex)],
-                args=[device, rank, event, ",".join(route_to), mid_hex],
+                args=[device, rank, event, ",".join(route_to), mid_hex, lane],
             )
         except RedisError as exc:
             raise Unavailable("the log is not reachable") from exc
@@ -377,7 +416,9 @@ class Streams:
         pipe = self.r.pipeline(transaction=False)
         for party, e in jobs:
             kind = "env" if e.type == "accepted" else "rcpt"
-            pipe.xadd(inbox_key(party), {"t": kind, "d": _payload(e), "mid": e.mid}, id=e.id)
+            pipe.xadd(
+                inbox_key(party, e.lane), {"t": kind, "d": _payload(e), "mid": e.mid}, id=e.id
+            )
         results = await pipe.execute(raise_on_error=False)
         woke: set[str] = set()
         for (party, _e), res in zip(jobs, results, strict=True):
@@ -412,61 +453,79 @@ class Streams:
 
     # -- inboxes -------------------------------------------------------------
     async def ensure_group(self, party: str, device: str) -> None:
-        """Create the device's consumer group from the inbox start; only BUSYGROUP is fine."""
-        try:
-            await self.r.xgroup_create(inbox_key(party), device, id="0", mkstream=True)
-        except ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        """Create the device's consumer group in both lanes, from the start.
+
+        Only BUSYGROUP is fine (the group exists).
+        """
+        for lane in LANES:
+            try:
+                await self.r.xgroup_create(inbox_key(party, lane), device, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
 
     async def read_inbox(
-        self, party: str, device: str, count: int, start: str = ">"
+        self,
+        party: str,
+        device: str,
+        count: int,
+        start: str = ">",
+        lanes: Sequence[str] = ("routine",),
     ) -> list[InboxEntry]:
-        """New entries (``start=">"``) or this device's unacked ones after ``start``."""
-        res = await self.r.xreadgroup(device, device, {inbox_key(party): start}, count=count)
+        """New entries (``start=">"``) or this device's unacked ones after ``start``.
+
+        Several lanes are read in one XREADGROUP (``count`` applies to each), and the
+        result lists them in the order of ``lanes``: urgent first.
+        """
+        keys = {inbox_key(party, lane): lane for lane in lanes}
+        res = await self.r.xreadgroup(device, device, dict.fromkeys(keys, start), count=count)
         out: list[InboxEntry] = []
-        for _key, entries in res or []:
-            for eid, f in entries:
+        got: dict[str, list[Any]] = {_s(k): entries for k, entries in res or []}
+        for key, lane in keys.items():
+            for eid, f in got.get(key, []):
                 if not f:  # deleted (trimmed) while pending: nothing to deliver
-                    await self.r.xack(inbox_key(party), device, eid)
+                    await self.r.xack(key, device, eid)
                     continue
-                out.append(_inbox_entry(eid, f))
+                out.append(_inbox_entry(eid, f, lane))
         return out
 
     async def claim_idle(
-        self, party: str, device: str, min_idle_ms: int, count: int = 100
+        self, party: str, device: str, min_idle_ms: int, count: int = 100, lane: str = "routine"
     ) -> ClaimResult:
-        """XAUTOCLAIM this device's idle entries, following the cursor to 0-0."""
+        """XAUTOCLAIM this device's idle entries in one lane, following the cursor to 0-0."""
+        key = inbox_key(party, lane)
         entries: list[InboxEntry] = []
         deleted: list[str] = []
         cursor = "0-0"
         while True:
             res = await self.r.xautoclaim(
-                inbox_key(party), device, device, min_idle_ms, start_id=cursor, count=count
+                key, device, device, min_idle_ms, start_id=cursor, count=count
             )
             cursor = _s(res[0])
             for item in res[1]:
                 if item is None or item[1] is None:
                     continue
-                entries.append(_inbox_entry(item[0], item[1]))
+                entries.append(_inbox_entry(item[0], item[1], lane))
             if len(res) > 2:  # Redis >= 7 reports ids deleted while pending
                 deleted += [_s(d) for d in res[2]]
             if cursor == "0-0" or len(entries) >= count:
                 break
         if deleted:
-            await self.r.xack(inbox_key(party), device, *deleted)
+            await self.r.xack(key, device, *deleted)
         if entries:
-            counts = await self.delivery_counts(party, device, [e.id for e in entries])
+            counts = await self.delivery_counts(party, device, [e.id for e in entries], lane)
             entries = [
-                InboxEntry(e.id, e.type, e.data, e.mid, counts.get(e.id, 1)) for e in entries
+                InboxEntry(e.id, e.type, e.data, e.mid, counts.get(e.id, 1), lane) for e in entries
             ]
         return ClaimResult(entries, deleted)
 
-    async def delivery_counts(self, party: str, device: str, ids: Sequence[str]) -> dict[str, int]:
+    async def delivery_counts(
+        self, party: str, device: str, ids: Sequence[str], lane: str = "routine"
+    ) -> dict[str, int]:
         if not ids:
             return {}
         res = await self.r.xpending_range(
-            inbox_key(party),
+            inbox_key(party, lane),
             device,
             min=min(ids),
             max=max(ids),
@@ -475,10 +534,22 @@ class Streams:
         )
         return {_s(p["message_id"]): int(p["times_delivered"]) for p in res}
 
-    async def ack(self, party: str, device: str, ids: Sequence[str]) -> int:
+    async def ack(self, party: str, device: str, ids: Sequence[str], lane: str = "routine") -> int:
         if not ids:
             return 0
-        return int(await self.r.xack(inbox_key(party), device, *ids))
+        return int(await self.r.xack(inbox_key(party, lane), device, *ids))
+
+    async def ack_lanes(self, party: str, device: str, by_lane: dict[str, list[str]]) -> int:
+        """XACK in several lanes in one round trip; returns how many were pending."""
+        jobs = [(lane, ids) for lane, ids in by_lane.items() if ids]
+        if not jobs:
+            return 0
+        if len(jobs) == 1:
+            return await self.ack(party, device, jobs[0][1], jobs[0][0])
+        pipe = self.r.pipeline(transaction=False)
+        for lane, ids in jobs:
+            pipe.xack(inbox_key(party, lane), device, *ids)
+        return sum(int(n) for n in await pipe.execute())
 
     async def dead_letter(self, party: str, device: str, entry: InboxEntry, reason: str) -> None:
         """Move a poison entry aside (kept, alerted on) and ack it for this device."""
@@ -490,25 +561,44 @@ class Streams:
                 "t": entry.type,
                 "d": entry.data,
                 "mid": entry.mid,
+                "lane": entry.lane,
                 "reason": reason,
             },
         )
-        await self.ack(party, device, [entry.id])
+        await self.ack(party, device, [entry.id], entry.lane)
+
+    async def pending(self, party: str, device: str) -> int:
+        """Entries delivered to this device and not yet acknowledged, in all lanes."""
+        total = 0
+        for lane in LANES:
+            try:
+                p = await self.r.xpending(inbox_key(party, lane), device)
+            except ResponseError:  # no such group or stream yet
+                continue
+            total += int(p.get("pending", 0)) if p else 0
+        return total
 
     async def backlog(self, party: str) -> int:
         """Entries not yet acknowledged by the slowest device group of the party."""
-        try:
-            groups = await self.r.xinfo_groups(inbox_key(party))
-        except ResponseError:
-            return 0
-        worst = 0
-        for g in groups:
-            worst = max(worst, int(g.get("pending", 0)) + int(g.get("lag") or 0))
-        return worst
+        per_group: dict[str, int] = {}
+        for lane in LANES:
+            try:
+                groups = await self.r.xinfo_groups(inbox_key(party, lane))
+            except ResponseError:
+                continue
+            for g in groups:
+                n = int(g.get("pending", 0)) + int(g.get("lag") or 0)
+                per_group[_s(g["name"])] = per_group.get(_s(g["name"]), 0) + n
+        return max(per_group.values(), default=0)
 
     async def trim_inbox(self, party: str, older_than_ms: int) -> int:
-        """Trim below the oldest entry any group still needs (MINID), never by MAXLEN."""
-        key = inbox_key(party)
+        """Trim both lanes below the oldest entry any group still needs (MINID), never MAXLEN."""
+        trimmed = 0
+        for lane in LANES:
+            trimmed += await self._trim_lane(inbox_key(party, lane), older_than_ms)
+        return trimmed
+
+    async def _trim_lane(self, key: str, older_than_ms: int) -> int:
         try:
             groups = await self.r.xinfo_groups(key)
         except ResponseError:
@@ -548,12 +638,18 @@ def _log_entry(eid: Any, f: dict[Any, Any]) -> LogEntry:
         bytes(f.get(b"e", b"")),
         _s(f.get(b"mid", b"")),
         tuple(p for p in to.split(",") if p),
+        "urgent" if f.get(b"ln") == b"urgent" else "routine",  # entries from before lanes
     )
 
 
-def _inbox_entry(eid: Any, f: dict[Any, Any]) -> InboxEntry:
+def _inbox_entry(eid: Any, f: dict[Any, Any], lane: str = "routine") -> InboxEntry:
     return InboxEntry(
-        _s(eid), _s(f.get(b"t", b"")), bytes(f.get(b"d", b"")), _s(f.get(b"mid", b""))
+        _s(eid),
+        _s(f.get(b"t", b"")),
+        bytes(f.get(b"d", b"")),
+        _s(f.get(b"mid", b"")),
+        1,
+        lane,
     )
 
 

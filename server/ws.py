@@ -27,6 +27,7 @@ from hotline.protocol.audit import Checkpoint
 from hotline.protocol.events import LogEvent
 
 from .delivery import DeliveryPump
+from .lane_queue import LaneQueue
 from .streams import InboxEntry
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class Connection:
         self.party = ""
         # Replies to the client's own requests; bounded so a client that never
         # reads blocks only its own reader.
-        self.out: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=hub.settings.send_queue)
+        self.out = LaneQueue(hub.settings.send_queue)
         self.pump: DeliveryPump | None = None
         self.requests: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue(maxsize=64)
         self.draining = False
@@ -268,9 +269,12 @@ class Connection:
             await self._reply_error(ProtocolError(f"internal error ({type(exc).__name__})"))
 
     async def _reply(self, ftype: str, **fields: Any) -> None:
+        await self._enqueue(ftype, fields)
+
+    async def _enqueue(self, ftype: str, fields: dict[str, Any], urgent: bool = False) -> None:
         if self.draining:
             return  # the peer has gone; the work is done, the answer has nowhere to go
-        await self.out.put(self.session.send(ftype, **fields))
+        await self.out.put(self.session.send(ftype, **fields), urgent=urgent)
         self.session.data_to_send()
 
     async def _reply_error(self, exc: ProtocolError, ref: bytes | None = None) -> None:
@@ -282,10 +286,13 @@ class Connection:
             await self._reply("error", **wire)
 
     async def _send_entry(self, e: InboxEntry) -> None:
+        # "urgent" tells the client to handle it before routine deliveries it holds
+        urgent = e.lane == "urgent"
+        lane: dict[str, Any] = {"urgent": True} if urgent else {}
         if e.type == "env":
-            await self._reply("deliver", delivery=e.id, envelope=e.data)
+            await self._enqueue("deliver", {"delivery": e.id, "envelope": e.data, **lane}, urgent)
         else:
-            await self._reply("receipt", receipt=e.data, delivery=e.id)
+            await self._enqueue("receipt", {"receipt": e.data, "delivery": e.id, **lane}, urgent)
 
     async def _dead_letter(self, e: InboxEntry) -> None:
         ev = LogEvent(

@@ -127,7 +127,8 @@ async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
             assert res.status == "accepted"
 
         async def routed() -> bool:  # the router copies accepted entries to inboxes on its own
-            return int(await r.xlen(inbox_key("HR"))) >= 2
+            lanes = [int(await r.xlen(inbox_key("HR", lane))) for lane in ("routine", "urgent")]
+            return sum(lanes) >= 2  # the first is a FLASH: the urgent lane
 
         await poll_until(routed, what="both good messages in HR's inbox")
     finally:

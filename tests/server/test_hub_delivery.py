@@ -123,7 +123,9 @@ async def test_offline_device_gets_backlog_in_order_and_trim_keeps_unacked(
             assert await rs.wait_connected(10)
             sent = []
             for i in range(30):
-                r = await rs.send("ME", "hotline_message", {"text": f"n{i}", "lang": "en"})
+                r = await rs.send(
+                    "ME", "hotline_message", {"text": f"n{i}", "lang": "en"}, precedence="ROUTINE"
+                )  # the routine lane (FLASH has its own: tests/server/test_urgent_lane.py)
                 assert r.status == "accepted"
                 sent.append(r.id)
         # retention runs while ME has never connected: nothing unread may go
@@ -306,9 +308,9 @@ async def test_accept_many_against_redis(redis_server: RedisProcess) -> None:
 
     s = Streams(connect(redis_server.url))
     try:
-        item = ("aa" * 16, "d1", "RS", ("HR",), b"event-1", ("HR", "RS"))
-        other = ("bb" * 16, "d2", "RS", ("HR",), b"event-2", ("HR", "RS"))
-        clash = ("aa" * 16, "d9", "RS", ("HR",), b"forged", ("HR", "RS"))
+        item = ("aa" * 16, "d1", "RS", ("HR",), b"event-1", ("HR", "RS"), "routine")
+        other = ("bb" * 16, "d2", "RS", ("HR",), b"event-2", ("HR", "RS"), "routine")
+        clash = ("aa" * 16, "d9", "RS", ("HR",), b"forged", ("HR", "RS"), "routine")
         res = await s.accept_many([item, other, item, clash])
         assert isinstance(res[0], AcceptResult) and not res[0].duplicate
         assert isinstance(res[1], AcceptResult) and not res[1].duplicate
