@@ -3,7 +3,8 @@
 - lost:       accepted by the hub, never shown on some device of a recipient party
 - unexpected: shown but never sent, or shown to a device of a party it was not for
 - duplicates: shown twice on the same device by the client library
-- reordered:  per (sender device, recipient device), shown out of log order
+- reordered:  per (sender device, recipient device, lane), shown out of log order
+              (an urgent message may overtake routine ones: that is the urgent lane's job)
 """
 
 from __future__ import annotations
@@ -71,12 +72,13 @@ class History:
             if mid not in self.sent or dev.partition("/")[0] not in self.sent[mid]["recipients"]
         )
         dups = sum(n - 1 for n in counts.values() if n > 1)
-        last: dict[tuple[str, str], tuple[int, int]] = {}
+        last: dict[tuple[str, str, str], tuple[int, int]] = {}
         reordered = 0
         for dev, mid, sender_dev in self.shown:
             if mid not in acc:
                 continue
-            key, pos = (sender_dev, dev), _pos(acc[mid]["position"])
+            key = (sender_dev, dev, acc[mid]["lane"])
+            pos = _pos(acc[mid]["position"])
             if key in last and pos < last[key]:
                 reordered += 1
             last[key] = max(pos, last.get(key, pos))
@@ -112,7 +114,10 @@ async def load(
     stop: asyncio.Event | None = None,
     seed: int = 1,
 ) -> None:
-    """Each sender sends per_sender link tests to two random other parties, in turn."""
+    """Each sender sends per_sender link tests to two random other parties, in turn.
+
+    One in four is FLASH, so both delivery lanes carry traffic through every fault.
+    """
     rng = random.Random(seed)
 
     async def one(c: HubClient) -> None:
@@ -120,10 +125,17 @@ async def load(
             if stop is not None and stop.is_set():
                 return
             to = rng.sample([p for p in parties if p != c.device.party], 2)
+            prec = "FLASH" if rng.random() < 0.25 else "ROUTINE"
             with contextlib.suppress(Exception):
                 history.sends += 1
-                res = await c.send(",".join(to), "link_test", {"note": "chaos"}, timeout=2)
-                history.sent[res.id] = {"sender": c.device.id, "recipients": sorted(to)}
+                res = await c.send(
+                    ",".join(to), "link_test", {"note": "chaos"}, precedence=prec, timeout=2
+                )
+                history.sent[res.id] = {
+                    "sender": c.device.id,
+                    "recipients": sorted(to),
+                    "lane": "urgent" if prec == "FLASH" else "routine",
+                }
 
     await asyncio.gather(*(one(c) for c in senders))
 
