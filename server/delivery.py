@@ -78,6 +78,9 @@ class DeliveryPump:
     def acked(self, ids: list[str]) -> None:
         """The device stored these; XACK them (batched, and retried until Redis has it)."""
         now = time.time()
+        # The pump waits on a full window only; otherwise it has read all there is and
+        # waking it would cost a Redis read that finds nothing.
+        was_full = any(len(flying) >= self.window for flying in self.lanes.values())
         for i in ids:
             for lane, flying in self.lanes.items():
                 if flying.pop(i, None) is not None:
@@ -88,7 +91,8 @@ class DeliveryPump:
             else:  # not sent on this connection (a late ack): XACK wherever it is
                 for lane in LANES:
                     self.to_ack[lane].add(i)
-        self.wake()
+        if was_full:
+            self.wake()
 
     async def flush_acks(self) -> None:
         batch = {lane: sorted(ids) for lane, ids in self.to_ack.items() if ids}

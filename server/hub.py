@@ -139,7 +139,7 @@ async def _core_ctx(app: web.Application) -> AsyncIterator[None]:
     hub.router = Router(
         hub.streams, hub.instance, s.router_lease_ms, hub.metrics, hub.registry.wake
     )
-    notifier = Notifier(hub.streams, hub.registry.wake)
+    notifier = Notifier(hub.streams, hub.registry.wake, own=hub.instance)
     hub.checkpointer = Checkpointer(
         hub.streams,
         hub.signing_key,

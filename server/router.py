@@ -59,11 +59,10 @@ class Router:
                 if entries:
                     parties = await self.streams.route(entries)
                     cursor = entries[-1].id
-                    await self.streams.set_cursor(cursor)
-                    self.metrics.inc("hotline_routed_total", len(entries))
                     if parties:
-                        self.on_routed(parties)
-                        await self.streams.notify(parties)
+                        self.on_routed(parties)  # this hub's pumps: at once
+                    await self.streams.routed(cursor, parties, self.owner)
+                    self.metrics.inc("hotline_routed_total", len(entries))
                 self.routed_once.set()
                 backoff = 0.05
             except (RedisError, ProtocolError, OSError) as exc:
@@ -79,9 +78,12 @@ class Router:
 class Notifier:
     """Wakes this hub's connected devices when another hub routed to their party."""
 
-    def __init__(self, streams: Streams, on_notify: Callable[[set[str]], None]) -> None:
+    def __init__(
+        self, streams: Streams, on_notify: Callable[[set[str]], None], own: str = ""
+    ) -> None:
         self.streams = streams
         self.on_notify = on_notify
+        self.own = own  # this hub's router instance: its notes woke our pumps already
 
     async def run(self) -> None:
         backoff = 0.05
@@ -90,7 +92,7 @@ class Notifier:
             try:
                 if last is None:
                     last = await self.streams.notify_tail()
-                last, parties = await self.streams.read_notify(last, 1000)
+                last, parties = await self.streams.read_notify(last, 1000, self.own)
                 if parties:
                     self.on_notify(parties)
                 backoff = 0.05

@@ -15,15 +15,19 @@ Key layout (hash tags keep multi-key writes in one Cluster slot):
 - ``hl:{inbox:P}:dlq``   dead letters for P
 - ``hl:{notify}``        "something was routed to these parties" wake-ups for hubs
 
-Inbox entries carry the *same stream id* as the log entry they come from, so
-routing is idempotent: re-routing after a crash is refused by Redis ("equal or
-smaller id") and skipped. A log entry goes to exactly one lane of each party's
-inbox, so a delivery id names one entry in one lane.
+Inbox entries carry the *same stream id* as the log entry they come from, and no
+copy of its payload: delivery reads the payload from the log (or from the hub's
+PayloadCache, where the router left it). Same ids make routing idempotent too:
+re-routing after a crash is refused by Redis ("equal or smaller id") and skipped.
+A log entry goes to exactly one lane of each party's inbox, so a delivery id names
+one entry in one lane.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -34,6 +38,8 @@ from redis.exceptions import RedisError, ResponseError
 
 from hotline.protocol import URGENT_PRECEDENCES, ProtocolError, ReplayError, Unavailable
 from hotline.protocol.events import LogEvent
+
+from .payload_cache import PayloadCache
 
 __all__ = [
     "LANES",
@@ -46,6 +52,8 @@ __all__ = [
     "inbox_key",
     "lane_for",
 ]
+
+log = logging.getLogger("hotline.hub.streams")
 
 LOG: Final = "hl:{log}:events"
 IDS: Final = "hl:{log}:ids"
@@ -171,6 +179,7 @@ class Streams:
     def __init__(self, client: Any, *, cluster: bool = False) -> None:
         self.r = client
         self.cluster = cluster
+        self.payloads = PayloadCache()
         self._accept = client.register_script(_ACCEPT)
         self._receipt = client.register_script(_RECEIPT)
         self._lease = client.register_script(_LEASE)
@@ -367,9 +376,6 @@ class Streams:
         v = await self.r.get(CURSOR)
         return _s(v) if v else "0-0"
 
-    async def set_cursor(self, pos: str) -> None:
-        await self.r.set(CURSOR, pos)
-
     async def take_lease(self, owner: str, ttl_ms: int, key: str = LEASE) -> bool:
         return bool(await self._lease(keys=[key], args=[owner, ttl_ms]))
 
@@ -413,12 +419,14 @@ class Streams:
         jobs: list[tuple[str, LogEntry]] = [(p, e) for e in entries for p in e.to]
         if not jobs:
             return set()
+        for e in entries:
+            if e.to:  # this hub's pumps will want it next: keep it at hand
+                self.payloads.put(e.id, _payload(e))
         pipe = self.r.pipeline(transaction=False)
         for party, e in jobs:
             kind = "env" if e.type == "accepted" else "rcpt"
-            pipe.xadd(
-                inbox_key(party, e.lane), {"t": kind, "d": _payload(e), "mid": e.mid}, id=e.id
-            )
+            # a reference (same id), not a copy: one payload in Redis whatever the fan-out
+            pipe.xadd(inbox_key(party, e.lane), {"t": kind, "mid": e.mid}, id=e.id)
         results = await pipe.execute(raise_on_error=False)
         woke: set[str] = set()
         for (party, _e), res in zip(jobs, results, strict=True):
@@ -431,19 +439,35 @@ class Streams:
             woke.add(party)
         return woke
 
-    async def notify(self, parties: set[str]) -> None:
-        if parties:
-            await self.r.xadd(
-                NOTIFY, {"p": ",".join(sorted(parties))}, maxlen=10_000, approximate=True
-            )
+    async def routed(self, cursor: str, parties: set[str], source: str) -> None:
+        """Record the routing cursor and tell the other hubs which parties got something.
 
-    async def read_notify(self, after: str, block_ms: int) -> tuple[str, set[str]]:
+        One round trip; only after the routing itself succeeded (a cursor moved past an
+        entry that was not routed would lose it).
+        """
+        pipe = self.r.pipeline(transaction=False)
+        pipe.set(CURSOR, cursor)
+        if parties:
+            pipe.xadd(
+                NOTIFY,
+                {"p": ",".join(sorted(parties)), "h": source},
+                maxlen=10_000,
+                approximate=True,
+            )
+        await pipe.execute()
+
+    async def read_notify(
+        self, after: str, block_ms: int, skip_source: str = ""
+    ) -> tuple[str, set[str]]:
+        """Parties routed to since ``after``; a hub skips its own notes (it woke its pumps)."""
         res = await self.r.xread({NOTIFY: after}, block=block_ms, count=1000)
         parties: set[str] = set()
         last = after
         for _key, entries in res or []:
             for eid, f in entries:
                 last = _s(eid)
+                if skip_source and _s(f.get(b"h", b"")) == skip_source:
+                    continue
                 parties.update(p for p in _s(f.get(b"p", b"")).split(",") if p)
         return last, parties
 
@@ -487,6 +511,37 @@ class Streams:
                     await self.r.xack(key, device, eid)
                     continue
                 out.append(_inbox_entry(eid, f, lane))
+        return await self._with_payloads(party, device, out)
+
+    async def _with_payloads(
+        self, party: str, device: str, entries: list[InboxEntry]
+    ) -> list[InboxEntry]:
+        """Fill in each entry's payload from the cache, else from its log entry.
+
+        An entry whose log entry is gone (it never should be: the log is not trimmed)
+        cannot be delivered: it is acknowledged for this device and alerted on.
+        """
+        found: dict[str, bytes] = {}
+        for e in entries:
+            if not e.data and (hit := self.payloads.get(e.id)) is not None:
+                found[e.id] = hit
+        missing = [e.id for e in entries if not e.data and e.id not in found]
+        if missing:
+            pipe = self.r.pipeline(transaction=False)
+            for i in missing:
+                pipe.xrange(LOG, i, i)
+            for i, res in zip(missing, await pipe.execute(), strict=True):
+                if res:
+                    found[i] = _payload(_log_entry(res[0][0], res[0][1]))
+                    self.payloads.put(i, found[i])
+        out: list[InboxEntry] = []
+        for e in entries:
+            data = e.data or found.get(e.id)
+            if not data:
+                log.error("ALERT inbox entry %s for %s has no log entry: acked", e.id, device)
+                await self.ack(party, device, [e.id], e.lane)
+                continue
+            out.append(e if e.data else dataclasses.replace(e, data=data))
         return out
 
     async def claim_idle(
@@ -517,6 +572,7 @@ class Streams:
             entries = [
                 InboxEntry(e.id, e.type, e.data, e.mid, counts.get(e.id, 1), lane) for e in entries
             ]
+            entries = await self._with_payloads(party, device, entries)
         return ClaimResult(entries, deleted)
 
     async def delivery_counts(

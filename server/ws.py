@@ -245,8 +245,10 @@ class Connection:
                     self.pump.acked(ids)
                     # XACK now, on the request path; if Redis is away the ids stay with
                     # the pump, which retries them until Redis has them.
-                    with contextlib.suppress(RedisError, OSError):
+                    try:
                         await self.pump.flush_acks()
+                    except (RedisError, OSError):
+                        self.pump.wake()
             elif ftype == "receipt":
                 await hub.intake.receipt(f["receipt"], self.device, t)
             elif ftype == "status":
