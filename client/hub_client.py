@@ -14,7 +14,7 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -285,12 +285,18 @@ class HubClient:
     async def _process(
         self, frames: asyncio.Queue[Frame | None], urgent: collections.deque[Frame]
     ) -> None:
-        held: list[Frame | None] = []
+        # Frames taken off the queue but not handled yet (the one that ended a burst, or
+        # the rest of a burst an urgent frame preempted): they go first, in order.
+        held: collections.deque[Frame | None] = collections.deque()
+
+        def take() -> Frame | None:
+            return held.popleft() if held else frames.get_nowait()
+
         while True:
             if urgent:
                 await self._process_urgent(urgent)
                 continue
-            frame = held.pop() if held else await frames.get()
+            frame = held.popleft() if held else await frames.get()
             if frame is None:
                 return
             if frame is URGENT:
@@ -299,15 +305,20 @@ class HubClient:
                 await self._on_frame(frame)
                 continue
             burst = [frame]
-            while len(burst) < DELIVERY_BURST and not frames.empty() and not urgent:
-                nxt = frames.get_nowait()
-                if nxt is None or nxt is URGENT or nxt.type != frame.type:
-                    if nxt is not URGENT:
-                        held.append(nxt)
+            while len(burst) < DELIVERY_BURST and (held or not frames.empty()) and not urgent:
+                nxt = take()
+                if nxt is URGENT:
+                    break
+                if nxt is None or nxt.type != frame.type:
+                    held.appendleft(nxt)
                     break
                 burst.append(nxt)
             if frame.type == "deliver":
-                await self._on_deliveries([(f["delivery"], f["envelope"]) for f in burst])
+                rest = await self._on_deliveries(
+                    [(f["delivery"], f["envelope"]) for f in burst], lambda: bool(urgent)
+                )
+                # preempted by an urgent frame: the rest goes first after it, in order
+                held.extendleft(reversed(burst[len(burst) - len(rest) :]))
             else:  # answers to our sends: one commit for the lot
                 with self.store.transaction():
                     for f in burst:
@@ -485,28 +496,48 @@ class HubClient:
     async def _on_deliver(self, delivery: str, data: bytes) -> None:
         await self._on_deliveries([(delivery, data)])
 
-    async def _on_deliveries(self, items: list[tuple[str, bytes]]) -> None:
+    async def _on_deliveries(
+        self,
+        items: list[tuple[str, bytes]],
+        preempt: Callable[[], bool] | None = None,
+    ) -> list[tuple[str, bytes]]:
         """Store a burst of deliveries in one commit; only then show, receipt and ack them.
 
         Nothing is acknowledged to the hub before it is on disk here, so a crash at any
         point means a redelivery, and the inbox's dedupe by id shows it once.
+
+        The cryptography (verify, decrypt) runs first, one message at a time, yielding to
+        the event loop between messages; when ``preempt()`` turns true (an urgent frame
+        arrived) the rest of the burst is returned unhandled, for later. The commit
+        itself never yields: nothing else may join its transaction.
         """
+        opened: list[tuple[str, bytes, dict[str, Any]]] = []
+        rest: list[tuple[str, bytes]] = []
+        handled: list[str] = []
+        for n, (delivery, data) in enumerate(items):
+            if n and preempt is not None:
+                await asyncio.sleep(0)  # let the reader see what has arrived meanwhile
+                if preempt():
+                    rest = items[n:]
+                    break
+            handled.append(delivery)
+            try:
+                env = Envelope.decode(data)
+            except ProtocolError as exc:
+                self._emit(SecurityAlert(delivery, f"undecodable delivery: {exc.message}"))
+                continue
+            if env.device == self.device.id and self.store.has_sent(id_text(env.id)):
+                # This device's own message coming back (inboxes carry the sender's
+                # party too, for its other consoles): already in the sent list.
+                continue
+            row, _env = self._open(data, env)
+            if not row["verified"]:
+                self._emit(SecurityAlert(row["id"], row["error"] or "not verified"))
+            opened.append((delivery, data, row))
         shown: list[str] = []
         receipts: list[str] = []
         with self.store.transaction():
-            for delivery, data in items:
-                try:
-                    env = Envelope.decode(data)
-                except ProtocolError as exc:
-                    self._emit(SecurityAlert(delivery, f"undecodable delivery: {exc.message}"))
-                    continue
-                if env.device == self.device.id and self.store.has_sent(id_text(env.id)):
-                    # This device's own message coming back (inboxes carry the sender's
-                    # party too, for its other consoles): already in the sent list.
-                    continue
-                row, _env = self._open(data, env)
-                if not row["verified"]:
-                    self._emit(SecurityAlert(row["id"], row["error"] or "not verified"))
+            for delivery, data, row in opened:
                 mine = row["sender"] == self.device.party
                 if mine:
                     if row["verified"]:
@@ -527,10 +558,11 @@ class HubClient:
                 self._emit(MessageReceived(msg))
         for mid in receipts:
             await self._send_receipt(mid, "delivered")
-        ids = [d for d, _ in items]
+        ids = handled
         with contextlib.suppress(ConnectionError, WebSocketException, OSError):
             for i in range(0, len(ids), 1000):  # the hub takes up to 1000 per frame
                 await self._frame("ack", deliveries=ids[i : i + 1000])
+        return rest
 
     async def _on_receipt(self, data: bytes, delivery: Any) -> None:
         try:

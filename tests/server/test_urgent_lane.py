@@ -7,6 +7,7 @@ import collections
 import dataclasses
 import time
 from pathlib import Path
+from typing import Any
 
 from hotline.client.compose import compose
 from hotline.client.home import Home
@@ -21,6 +22,19 @@ from tests.harness import RawDevice, client, poll_until, start_hub
 
 def _now() -> int:
     return time.time_ns() // 1_000_000
+
+
+def _env(h: Home, i: int) -> bytes:
+    e, _ = compose(
+        h.device("RS/officer-1"),
+        h.roster(_now()),
+        recipients=("HR",),
+        family="hotline_message",
+        body={"text": f"m{i}", "lang": "en"},
+        seq=i,
+        now_ms=_now(),
+    )
+    return e.encode()
 
 
 async def _next_delivery(dev: RawDevice, timeout: float = 10) -> Frame:
@@ -148,28 +162,17 @@ async def test_client_handles_urgent_before_queued_routine(home: Path) -> None:
     c = HubClient(h, "HR/officer-1", auto_receipts=False)
     order: list[list[str]] = []
 
-    async def on_deliveries(items: list[tuple[str, bytes]]) -> None:
+    async def on_deliveries(items: list[tuple[str, bytes]], preempt: object = None) -> list[Any]:
         order.append([d for d, _ in items])
+        return []
 
     c._on_deliveries = on_deliveries  # type: ignore[method-assign]
-
-    def env(i: int) -> bytes:
-        e, _ = compose(
-            h.device("RS/officer-1"),
-            h.roster(_now()),
-            recipients=("HR",),
-            family="hotline_message",
-            body={"text": f"m{i}", "lang": "en"},
-            seq=i,
-            now_ms=_now(),
-        )
-        return e.encode()
 
     frames: asyncio.Queue[Frame | None] = asyncio.Queue()
     urgent: collections.deque[Frame] = collections.deque()
     for i in range(40):
-        frames.put_nowait(Frame("deliver", {"delivery": f"{i}-0", "envelope": env(i)}))
-    urgent.append(Frame("deliver", {"delivery": "99-0", "envelope": env(99), "urgent": True}))
+        frames.put_nowait(Frame("deliver", {"delivery": f"{i}-0", "envelope": _env(h, i)}))
+    urgent.append(Frame("deliver", {"delivery": "99-0", "envelope": _env(h, 99), "urgent": True}))
     frames.put_nowait(URGENT)
     frames.put_nowait(None)
     try:
@@ -179,3 +182,40 @@ async def test_client_handles_urgent_before_queued_routine(home: Path) -> None:
     assert order[0] == ["99-0"]
     assert [d for burst in order[1:] for d in burst] == [f"{i}-0" for i in range(40)]
     assert max(len(b) for b in order) <= 32  # bursts stay short
+
+
+async def test_an_urgent_delivery_preempts_a_routine_burst_in_progress(home: Path) -> None:
+    """Arriving mid-burst, it is handled after the message being opened, not the burst."""
+    h = Home(home)
+    c = HubClient(h, "HR/officer-1", auto_receipts=False)
+    acks: list[list[str]] = []
+
+    async def frame(ftype: str, **fields: Any) -> None:
+        if ftype == "ack":
+            acks.append(fields["deliveries"])
+
+    c._frame = frame  # type: ignore[method-assign]
+    urgent: collections.deque[Frame] = collections.deque()
+    real_open = c._open
+    opened = 0
+
+    def open_and_meanwhile(data: bytes, env: Envelope | None = None) -> Any:
+        nonlocal opened
+        opened += 1
+        if opened == 3:  # the hub's FLASH frame arrives while the 3rd routine is opened
+            urgent.append(Frame("deliver", {"delivery": "99-0", "envelope": _env(h, 99)}))
+        return real_open(data, env)
+
+    c._open = open_and_meanwhile  # type: ignore[method-assign]
+    q = c.subscribe()
+    frames: asyncio.Queue[Frame | None] = asyncio.Queue()
+    for i in range(10):
+        frames.put_nowait(Frame("deliver", {"delivery": f"{i}-0", "envelope": _env(h, i)}))
+    frames.put_nowait(None)
+    try:
+        await asyncio.wait_for(c._process(frames, urgent), 10)
+    finally:
+        c.store.close()
+    assert acks == [["0-0", "1-0", "2-0"], ["99-0"], [f"{i}-0" for i in range(3, 10)]]
+    shown = [q.get_nowait().message.body["text"] for _ in range(q.qsize())]  # type: ignore[attr-defined]
+    assert shown == ["m0", "m1", "m2", "m99", *(f"m{i}" for i in range(3, 10))]
