@@ -13,7 +13,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,13 +134,37 @@ class Store:
         One transaction, so one fsync per message sent instead of two; a failure while
         building (a schema error, say) rolls back and leaves the number unused.
         """
+        (res,) = self.queue_many([build])
+        if isinstance(res, Exception):
+            raise res
+        return res
+
+    def queue_many(self, builds: Sequence[Callable[[int], Composed]]) -> list[Composed | Exception]:
+        """``queue_new`` for several messages in one commit (one fsync), in order.
+
+        Each is built and written under its own savepoint: one that fails to build is
+        rolled back alone (its exception is returned in its place, its sequence number
+        goes to the next), the others are committed together.
+        """
+        out: list[Composed | Exception] = []
         with self.transaction():
             row = self.db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()
-            seq = int(row[0]) + 1 if row else 1
-            built = build(seq)
+            seq = int(row[0]) if row else 0
+            for build in builds:
+                self.db.execute("SAVEPOINT queue_one")
+                try:
+                    built = build(seq + 1)
+                    self._insert_queued(built.mid, built.envelope, built.created_ms, built.sent)
+                except Exception as exc:
+                    self.db.execute("ROLLBACK TO queue_one")
+                    self.db.execute("RELEASE queue_one")
+                    out.append(exc)
+                    continue
+                self.db.execute("RELEASE queue_one")
+                seq += 1
+                out.append(built)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('seq', ?)", (str(seq),))
-            self._insert_queued(built.mid, built.envelope, built.created_ms, built.sent)
-        return built
+        return out
 
     def _insert_queued(
         self, mid: str, envelope: bytes, created_ms: int, sent: dict[str, Any]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from hotline.client.home import Home
+from hotline.client.hub_client import HubClient
 from hotline.client.store import Composed, Store
 
 
@@ -42,3 +46,47 @@ def test_a_failed_build_leaves_no_row_and_no_used_number(tmp_path: Path) -> None
     assert st.outbox_count() == 0
     assert st.queue_new(_built).mid == "id-1"  # the number was not burnt
     st.close()
+
+
+def test_queue_many_commits_together_and_isolates_a_failed_build(tmp_path: Path) -> None:
+    st = Store(tmp_path / "s.db")
+
+    def bad(seq: int) -> Composed:
+        raise ValueError(f"schema error at seq {seq}")
+
+    res = st.queue_many([_built, bad, _built])
+    assert [r.mid if isinstance(r, Composed) else repr(r) for r in res] == [
+        "id-1",
+        "ValueError('schema error at seq 2')",
+        "id-2",  # the failed build's number went to the next one
+    ]
+    st.close()
+    st = Store(tmp_path / "s.db")  # committed, durably, with the numbering
+    assert [m for m, _e in st.outbox()] == ["id-1", "id-2"]
+    assert st.queue_new(_built).mid == "id-3"
+    st.close()
+
+
+async def test_sends_made_in_one_loop_turn_share_one_commit(home: Path) -> None:
+    c = HubClient(Home(home), "RS/officer-1")
+    batches: list[int] = []
+    real = c.store.queue_many
+
+    def counting(builds: list[Any]) -> list[Composed | Exception]:
+        batches.append(len(builds))
+        return real(builds)
+
+    c.store.queue_many = counting  # type: ignore[method-assign]
+    try:
+        cancelled = asyncio.ensure_future(c._queue(_built))
+        first = [asyncio.ensure_future(c._queue(_built)) for _ in range(4)]
+        await asyncio.sleep(0)  # the tasks have queued; cancel one before the write
+        cancelled.cancel()
+        got = await asyncio.gather(*first)
+        assert [b.mid for b in got] == ["id-1", "id-2", "id-3", "id-4"]
+        assert batches == [4]  # one commit; the cancelled send was not written
+        alone = await c._queue(_built)
+        assert alone.mid == "id-5" and batches == [4, 1]
+        assert [m for m, _e in c.store.outbox()] == [f"id-{i}" for i in range(1, 6)]
+    finally:
+        c.store.close()
