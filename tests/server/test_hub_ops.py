@@ -83,3 +83,15 @@ def test_config_errors_name_the_fix(home: Path) -> None:
     (home / "hotline.toml").write_text("[hub\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         Settings.load(home, env={})
+
+
+def test_tls_connections_get_small_read_buffers(home: Path) -> None:
+    """The hub's TLS context shrinks asyncio's per-connection read buffer (256 KiB)."""
+    import asyncio.sslproto
+
+    from hotline.server.hub import TLS_READ_BUFFER, ssl_context
+
+    settings = Settings.load(home, {"port": 1}, env={})
+    assert settings.tls
+    assert ssl_context(settings) is not None
+    assert asyncio.sslproto.SSLProtocol.max_size == TLS_READ_BUFFER < 256 * 1024
