@@ -35,6 +35,7 @@ __all__ = [
     "Suite",
     "VerifyKey",
     "seed_length",
+    "verify_key_for",
 ]
 
 Suite = Literal["pq", "classic"]
@@ -90,6 +91,15 @@ class SigningKey:
 
     def __repr__(self) -> str:  # never print the secret
         return f"SigningKey(public={self.verify_key.raw.hex()[:16]}…)"
+
+
+# Why a cache: the hub, every recipient and the auditor look a device's key up from the
+# roster for every message; parsing it each time was ~1 % of audit verification.
+# Public keys are immutable and few.
+@functools.lru_cache(maxsize=4096)
+def verify_key_for(raw: bytes) -> VerifyKey:
+    """The parsed :class:`VerifyKey` for raw public key bytes (cached)."""
+    return VerifyKey(raw)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from .errors import (
     WrongRole,
 )
 from .ids import check_device_id, check_party
-from .keys import SUITES, EncryptionPublicKey, SigningKey, Suite, VerifyKey
+from .keys import SUITES, EncryptionPublicKey, SigningKey, Suite, VerifyKey, verify_key_for
 from .signing import sign
 
 __all__ = ["PARTY_KINDS", "ROLES", "Roster", "RosterDevice", "RosterParty", "verify_transition"]
@@ -85,7 +85,7 @@ class RosterDevice:
 
     @property
     def verify_key(self) -> VerifyKey:
-        return VerifyKey(self.sign_key)
+        return verify_key_for(self.sign_key)
 
     @property
     def encryption_key(self) -> EncryptionPublicKey | None:
