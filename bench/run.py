@@ -197,12 +197,13 @@ async def jetstream(n: int, tmp: Path, conc: int = 16) -> dict[str, Any] | None:
 
 # -- end to end ------------------------------------------------------------------------------
 class Net:
-    def __init__(self, tmp: Path, redis_url: str, hubs: int = 1) -> None:
+    def __init__(self, tmp: Path, redis_url: str, hubs: int = 1, cluster: bool = False) -> None:
         self.tmp = tmp
         self.home = tmp / "home"
         if not self.home.exists():
             init_network(self.home, PARTIES, suite="pq", port=free_port())
         self.redis_url = redis_url
+        self.cluster = cluster
         self.hubs: list[tuple[subprocess.Popen[bytes], int]] = []
         for i in range(hubs):
             port = free_port()
@@ -218,7 +219,11 @@ class Net:
                     "--redis",
                     redis_url,
                 ],
-                env={**os.environ, "HOTLINE_HUB_INSTANCE": f"bench-{i}"},
+                env={
+                    **os.environ,
+                    "HOTLINE_HUB_INSTANCE": f"bench-{i}",
+                    "HOTLINE_HUB_REDIS_CLUSTER": "true" if cluster else "false",
+                },
                 stdout=subprocess.DEVNULL,
                 stderr=open(tmp / f"hub-{i}.log", "wb"),  # noqa: SIM115
                 start_new_session=True,
@@ -334,7 +339,7 @@ def _read(files: list[Path]) -> dict[str, dict[str, list[int]]]:
     return ev
 
 
-def reset_inboxes(redis_url: str) -> int:
+def reset_inboxes(redis_url: str, cluster: bool = False) -> int:
     """Empty every inbox before a scenario; returns the entries the last one left unread.
 
     Why: the same devices take part in every scenario, and a saturation run leaves a
@@ -345,7 +350,7 @@ def reset_inboxes(redis_url: str) -> int:
 
     from hotline.server.streams import LANES, inbox_key
 
-    r = redis.Redis.from_url(redis_url)
+    r: Any = redis.RedisCluster.from_url(redis_url) if cluster else redis.Redis.from_url(redis_url)
     left = 0
     try:
         for p in PARTIES:
@@ -373,7 +378,7 @@ def run_e2e(
     conc: int = 16,
     drain_s: float = 15,
 ) -> dict[str, Any]:
-    leftover = reset_inboxes(net.redis_url)
+    leftover = reset_inboxes(net.redis_url, net.cluster)
     recv = _receivers(net, tag)
     send_files = _senders(net, tag, specs, duration, conc)
     sent = _read(send_files)
@@ -519,6 +524,23 @@ def idle_connections(net: Net, n: int) -> dict[str, Any]:
     }
 
 
+def cluster_e2e(tmp: Path, dur: float) -> dict[str, Any]:
+    """Saturation on a local 3-node Redis Cluster (AOF always on each), two hubs."""
+    from hotline.server.local_cluster import LocalCluster
+
+    cl = LocalCluster(tmp / "cluster").start()
+    try:
+        net = Net(tmp, cl.url, hubs=2, cluster=True)
+        try:
+            return run_e2e(
+                net, "cluster", [("RS/feed-1", 0, "ROUTINE"), ("HR/feed-1", 0, "ROUTINE")], dur
+            )
+        finally:
+            net.stop()
+    finally:
+        cl.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--quick", action="store_true", help="reduced 1-4, under two minutes")
@@ -575,6 +597,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             finally:
                 net2.stop()
+            res["e2e_cluster"] = cluster_e2e(tmp, dur)
         res["components"] = components(q)
     finally:
         redis.stop()
@@ -596,6 +619,14 @@ def main(argv: list[str] | None = None) -> int:
         "two_hubs_ratio": (
             round(res["e2e_two_hubs"]["sustained_msgs_per_s"] / sat, 2)
             if "e2e_two_hubs" in res and sat
+            else None
+        ),
+        "redis_cluster_msgs_per_s": (
+            res["e2e_cluster"]["sustained_msgs_per_s"] if "e2e_cluster" in res else None
+        ),
+        "redis_cluster_ratio_vs_single": (
+            round(res["e2e_cluster"]["sustained_msgs_per_s"] / sat, 2)
+            if "e2e_cluster" in res and sat
             else None
         ),
         "details": res,
@@ -639,6 +670,11 @@ def table(x: dict[str, Any]) -> str:
         ("hub RSS per 10k idle connections MiB", x["idle_conn_rss_mib_per_10k"], "< 1024"),
         ("audit verification entries/s (one core)", x["audit_verify_per_s"], "≥ 10,000"),
         ("two hubs / one hub", x["two_hubs_ratio"], "≥ 1.7"),
+        (
+            "Redis Cluster (3 nodes, 2 hubs) sustained msgs/s; ratio vs single Redis, one hub",
+            f"{x['redis_cluster_msgs_per_s']}; {x['redis_cluster_ratio_vs_single']}",
+            "",
+        ),
     ]
     if "e2e_1000" in d:
         rows.insert(
