@@ -36,6 +36,7 @@ class Settings:
     allow_plain: bool = False
     redis_url: str = ""  # empty: start and own a private redis-server
     redis_cluster: bool = False
+    redis_max_connections: int = 256
     allow_unsafe_redis: bool = False
     roster_dir: str = "roster"
     heartbeat_s: float = 15.0
@@ -115,6 +116,9 @@ class Settings:
             )
         if self.send_queue < 1 or self.max_deliveries < 1 or self.heartbeat_s <= 0:
             raise ConfigError("send_queue, max_deliveries and heartbeat_s must be positive")
+        if self.redis_max_connections < 4:
+            # the router and the notifier each hold one in a blocking read
+            raise ConfigError("redis_max_connections must be at least 4")
 
 
 def _loopback(host: str) -> bool:

@@ -19,6 +19,7 @@ HELP = {
     "allow_plain": "allow ws:// on a non-loopback address (a proxy terminates TLS)",
     "redis_url": "redis:// URL; empty starts an embedded redis-server (AOF always)",
     "redis_cluster": "the URL points at a Redis Cluster node",
+    "redis_max_connections": "Redis connections per hub; commands wait for a free one",
     "allow_unsafe_redis": "run even if Redis has appendonly no / appendfsync no (DANGER)",
     "roster_dir": "folder of roster-NNNN.bin files, relative to the home",
     "heartbeat_s": "websocket ping interval; a silent peer is dropped after half of it more",

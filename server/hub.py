@@ -94,7 +94,7 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
         )
         url = hub.redis_proc.url
         log.info("embedded redis-server on %s (AOF always) in %s", url, hub.redis_proc.directory)
-    client = connect(url, cluster=s.redis_cluster)
+    client = connect(url, cluster=s.redis_cluster, max_connections=s.redis_max_connections)
     hub.streams = Streams(client, cluster=s.redis_cluster)
     try:
         await check_persistence(hub.streams, s.allow_unsafe_redis)

@@ -160,8 +160,16 @@ def _s(v: Any) -> str:
     return v.decode() if isinstance(v, bytes) else str(v)
 
 
-def connect(url: str, *, cluster: bool = False, timeout: float = 5.0) -> Any:
-    """A redis-py asyncio client with RESP2 pinned (reply shapes are stable across versions)."""
+def connect(
+    url: str, *, cluster: bool = False, timeout: float = 5.0, max_connections: int = 256
+) -> Any:
+    """A redis-py asyncio client with RESP2 pinned (reply shapes are stable across versions).
+
+    The pool is bounded: a command waits (up to ``timeout``) for a free connection.
+    Why: every connected device's pump reads Redis when its party is routed to, so one
+    message to a party with 10,000 devices online would otherwise open 10,000
+    connections, past Redis's ``maxclients``, and keep them (the pool never shrinks).
+    """
     common: dict[str, Any] = {
         "socket_timeout": timeout,
         "socket_connect_timeout": timeout,
@@ -170,7 +178,11 @@ def connect(url: str, *, cluster: bool = False, timeout: float = 5.0) -> Any:
     }
     if cluster:
         return RedisCluster.from_url(url, **common)
-    return aioredis.Redis.from_url(url, retry_on_timeout=False, **common)
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url, max_connections=max_connections, timeout=timeout, **common
+    )
+    # from_pool: the client owns the pool and closes its connections in aclose()
+    return aioredis.Redis.from_pool(pool)
 
 
 class Streams:

@@ -362,3 +362,17 @@ async def test_a_pump_cancelled_as_it_is_woken_stops(redis_server: RedisProcess)
             assert not ran_on and task.cancelled(), "the pump ran on after its cancel"
     finally:
         await streams.r.aclose()
+
+
+async def test_the_redis_pool_is_bounded(redis_server: RedisProcess) -> None:
+    """Many concurrent commands share a bounded pool: they wait, none fails."""
+    from hotline.server.streams import Streams, connect
+
+    s = Streams(connect(redis_server.url, max_connections=4))
+    try:
+        await s.ensure_group("HR", "HR/officer-1")
+        results = await asyncio.gather(*(s.ping() for _ in range(200)))
+        assert all(results)
+        assert len(await s.r.client_list()) <= 4  # Redis's own count of our connections
+    finally:
+        await s.close()
