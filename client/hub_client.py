@@ -65,6 +65,7 @@ FATAL_CODES = {"auth_failed", "unknown_key", "revoked_key", "expired_key", "wron
 # urgent delivery that arrives during a burst waits for it, so a burst is kept short.
 DELIVERY_BURST = 32
 URGENT = Frame("urgent", {})  # wakes the worker: an urgent frame is waiting
+URGENT_TYPES = ("deliver", "receipt", "accepted")  # what the hub may mark urgent
 
 
 def now_ms() -> int:
@@ -276,7 +277,7 @@ class HubClient:
                 log.warning("bad frame from hub: %s", exc.message)
                 continue
             for frame in session.events_received():
-                if frame.fields.get("urgent") is True and frame.type in ("deliver", "receipt"):
+                if frame.fields.get("urgent") is True and frame.type in URGENT_TYPES:
                     # handled before anything routine already queued (IMMEDIATE / FLASH)
                     urgent.append(frame)
                     frames.put_nowait(URGENT)

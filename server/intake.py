@@ -48,6 +48,7 @@ class Accepted:
     id: bytes
     position: str
     duplicate: bool
+    urgent: bool = False  # IMMEDIATE / FLASH: the answer goes in the urgent lane too
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -125,7 +126,7 @@ class Intake:
                 if skew > self.view.max_future_skew_ms or -skew > self.view.max_age_ms:
                     meta = await self._meta(mid)
                     if meta is not None:  # a retry of something accepted long ago: same answer
-                        out[i] = Accepted(env.id, meta.position, True)
+                        out[i] = Accepted(env.id, meta.position, True, meta.lane == "urgent")
                         continue
                     raise ClockSkew(
                         f"created_at is {skew / 1000:+.0f} s from the hub's clock; allowed "
@@ -159,7 +160,9 @@ class Intake:
                 )
                 if self.journal is not None and not res.duplicate:
                     self.journal.record(env.id.hex(), res.position)
-                out[i] = Accepted(env.id, res.position, res.duplicate)
+                out[i] = Accepted(
+                    env.id, res.position, res.duplicate, lane_for(env.precedence) == "urgent"
+                )
         done = [r for r in out if r is not None]
         assert len(done) == len(datas)  # every envelope has its answer
         return done

@@ -223,8 +223,12 @@ class Connection:
                     await hub.intake.log_rejection(res, self.device_id, t, ref)
                 await self._reply_error(res, ref=ref)
             else:
-                await self._reply(
-                    "accepted", id=res.id, position=res.position, duplicate=res.duplicate
+                # a FLASH sender's "accepted" does not wait behind routine deliveries
+                lane: dict[str, Any] = {"urgent": True} if res.urgent else {}
+                await self._enqueue(
+                    "accepted",
+                    {"id": res.id, "position": res.position, "duplicate": res.duplicate, **lane},
+                    res.urgent,
                 )
 
     async def _drain(self, worker: asyncio.Task[None]) -> None:

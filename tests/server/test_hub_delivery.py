@@ -217,7 +217,7 @@ async def test_poison_entry_goes_to_dead_letter_with_alert(
         await hub.stop()
 
 
-def _rs_to_hr(home: Path, n: int, text: str) -> list[Any]:
+def _rs_to_hr(home: Path, n: int, text: str, precedence: str | None = None) -> list[Any]:
     """n signed hotline messages RS/officer-1 → HR, numbered from 1."""
     h = Home(home)
     t = time.time_ns() // 1_000_000
@@ -230,6 +230,7 @@ def _rs_to_hr(home: Path, n: int, text: str) -> list[Any]:
             body={"text": f"{text} {i}", "lang": "en"},
             seq=i + 1,
             now_ms=t,
+            precedence=precedence,
         )[0]
         for i in range(n)
     ]
@@ -276,7 +277,9 @@ async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
 
     hub = await start_hub(home, redis_server.url)
     try:
-        envs = _rs_to_hr(home, 8, "burst")
+        # routine: one lane, so even the error is answered in sending order (an urgent
+        # "accepted" may overtake a routine error; clients match answers by id)
+        envs = _rs_to_hr(home, 8, "burst", "ROUTINE")
         forged = replace(envs[3], signature=bytes(64)).encode()
         frames = [e.encode() for e in envs[:3]] + [forged] + [e.encode() for e in envs[4:]]
         frames.insert(6, envs[1].encode())  # the same envelope again, inside the burst

@@ -24,7 +24,7 @@ def _now() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _env(h: Home, i: int) -> bytes:
+def _env(h: Home, i: int, precedence: str | None = None) -> bytes:
     e, _ = compose(
         h.device("RS/officer-1"),
         h.roster(_now()),
@@ -33,6 +33,7 @@ def _env(h: Home, i: int) -> bytes:
         body={"text": f"m{i}", "lang": "en"},
         seq=i,
         now_ms=_now(),
+        precedence=precedence,
     )
     return e.encode()
 
@@ -219,3 +220,48 @@ async def test_an_urgent_delivery_preempts_a_routine_burst_in_progress(home: Pat
     assert acks == [["0-0", "1-0", "2-0"], ["99-0"], [f"{i}-0" for i in range(3, 10)]]
     shown = [q.get_nowait().message.body["text"] for _ in range(q.qsize())]  # type: ignore[attr-defined]
     assert shown == ["m0", "m1", "m2", "m99", *(f"m{i}" for i in range(3, 10))]
+
+
+async def test_the_answer_to_a_flash_submit_is_urgent(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    hub = await start_hub(home, redis_server.url)
+    try:
+        async with RawDevice(hub.url, home, "RS/officer-1") as rs:
+            h = Home(home)
+            flash = await rs.submit(_env(h, 1, "FLASH"))
+            routine = await rs.submit(_env(h, 2, "ROUTINE"))
+            assert flash.type == routine.type == "accepted"
+            assert flash.fields.get("urgent") is True
+            assert "urgent" not in routine.fields
+    finally:
+        await hub.stop()
+
+
+async def test_client_takes_an_urgent_answer_before_queued_deliveries(home: Path) -> None:
+    h = Home(home)
+    c = HubClient(h, "RS/officer-1", auto_receipts=False)
+    order: list[str] = []
+
+    async def on_deliveries(items: list[tuple[str, bytes]], preempt: object = None) -> list[Any]:
+        order.extend(d for d, _ in items)
+        return []
+
+    def on_accepted(mid: bytes, position: str, duplicate: bool) -> None:
+        order.append(f"accepted {position}")
+
+    c._on_deliveries = on_deliveries  # type: ignore[method-assign]
+    c._on_accepted = on_accepted  # type: ignore[method-assign]
+    frames: asyncio.Queue[Frame | None] = asyncio.Queue()
+    urgent: collections.deque[Frame] = collections.deque()
+    for i in range(5):
+        frames.put_nowait(Frame("deliver", {"delivery": f"{i}-0", "envelope": b"x"}))
+    fields = {"id": b"i" * 16, "position": "9-0", "duplicate": False, "urgent": True}
+    urgent.append(Frame("accepted", fields))
+    frames.put_nowait(URGENT)
+    frames.put_nowait(None)
+    try:
+        await asyncio.wait_for(c._process(frames, urgent), 10)
+    finally:
+        c.store.close()
+    assert order == ["accepted 9-0", *(f"{i}-0" for i in range(5))]
