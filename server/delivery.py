@@ -66,6 +66,11 @@ class DeliveryPump:
         self.lanes: dict[str, dict[str, float]] = {lane: {} for lane in LANES}
         self.to_ack: dict[str, set[str]] = {lane: set() for lane in LANES}
         self.event = asyncio.Event()
+        # Acks are written by their own task: the connection's request worker hands them
+        # over and goes on (a FLASH submit queued behind an ack frame does not wait for
+        # its XACK), and ack frames that arrive meanwhile share one XACK.
+        self._ack_ready = asyncio.Event()
+        self._ack_lock = asyncio.Lock()
 
     @property
     def in_flight(self) -> dict[str, float]:
@@ -91,19 +96,46 @@ class DeliveryPump:
             else:  # not sent on this connection (a late ack): XACK wherever it is
                 for lane in LANES:
                     self.to_ack[lane].add(i)
+        self._ack_ready.set()
         if was_full:
             self.wake()
 
     async def flush_acks(self) -> None:
-        batch = {lane: sorted(ids) for lane, ids in self.to_ack.items() if ids}
-        if not batch:
-            return
-        await self.streams.ack_lanes(self.party, self.device, batch)  # raises: kept
-        for lane, ids in batch.items():
-            self.to_ack[lane].difference_update(ids)
-        self.metrics.inc("hotline_acked_total", len({i for ids in batch.values() for i in ids}))
+        async with self._ack_lock:  # one XACK at a time: none counted or sent twice
+            batch = {lane: sorted(ids) for lane, ids in self.to_ack.items() if ids}
+            if not batch:
+                return
+            await self.streams.ack_lanes(self.party, self.device, batch)  # raises: kept
+            for lane, ids in batch.items():
+                self.to_ack[lane].difference_update(ids)
+            n = len({i for ids in batch.values() for i in ids})
+            self.metrics.inc("hotline_acked_total", n)
+
+    async def _ack_loop(self) -> None:
+        """XACK what the device acknowledged; retried until Redis has it."""
+        backoff = 0.05
+        while True:
+            await self._ack_ready.wait()
+            self._ack_ready.clear()
+            try:
+                await self.flush_acks()
+                backoff = 0.05
+            except (RedisError, OSError) as exc:
+                log.warning("acks of %s waiting: %s", self.device, type(exc).__name__)
+                self._ack_ready.set()  # the ids are kept: try again
+                await asyncio.sleep(backoff * (1 + random.random()))
+                backoff = min(backoff * 2, 2.0)
 
     async def run(self) -> None:
+        acker = asyncio.create_task(self._ack_loop(), name=f"acks:{self.device}")
+        try:
+            await self._run()
+        finally:
+            acker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await acker
+
+    async def _run(self) -> None:
         await self.streams.ensure_group(self.party, self.device)
         await self._send_pending()
         last_claim = time.monotonic()

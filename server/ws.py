@@ -233,10 +233,12 @@ class Connection:
 
     async def _drain(self, worker: asyncio.Task[None]) -> None:
         self.draining = True
-        with contextlib.suppress(TimeoutError):
+        with contextlib.suppress(TimeoutError, RedisError, OSError):
             async with asyncio.timeout(self.hub.settings.drain_s):
                 await self.requests.put(None)
                 await worker
+                if self.pump:  # the last acks, rather than a redelivery next time
+                    await self.pump.flush_acks()
 
     async def _handle(self, ftype: str, f: dict[str, Any]) -> None:
         assert self.device is not None
@@ -246,13 +248,7 @@ class Connection:
             if ftype == "ack":
                 ids = [i for i in f["deliveries"] if isinstance(i, str)][:1000]
                 if self.pump:
-                    self.pump.acked(ids)
-                    # XACK now, on the request path; if Redis is away the ids stay with
-                    # the pump, which retries them until Redis has them.
-                    try:
-                        await self.pump.flush_acks()
-                    except (RedisError, OSError):
-                        self.pump.wake()
+                    self.pump.acked(ids)  # its ack task XACKs them (and retries)
             elif ftype == "receipt":
                 await hub.intake.receipt(f["receipt"], self.device, t)
             elif ftype == "status":

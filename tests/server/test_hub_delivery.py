@@ -379,3 +379,119 @@ async def test_the_redis_pool_is_bounded(redis_server: RedisProcess) -> None:
         assert len(await s.r.client_list()) <= 4  # Redis's own count of our connections
     finally:
         await s.close()
+
+
+async def test_acks_are_written_by_the_pump_and_coalesce(redis_server: RedisProcess) -> None:
+    """The request path hands acks over; acks arriving during an XACK share the next one."""
+    from hotline.protocol.events import LogEvent
+    from hotline.server.delivery import DeliveryPump
+    from hotline.server.metrics import Metrics
+    from hotline.server.streams import Streams, connect
+
+    class Gated(Streams):
+        """Real Redis; the XACKs are recorded and held until the gate opens."""
+
+        calls: list[dict[str, list[str]]] = []
+        gate = asyncio.Event()
+
+        async def ack_lanes(self, party: str, device: str, by_lane: dict[str, list[str]]) -> int:
+            self.calls.append({k: list(v) for k, v in by_lane.items()})
+            await self.gate.wait()
+            return await super().ack_lanes(party, device, by_lane)
+
+    streams = Gated(connect(redis_server.url))
+    sent: list[str] = []
+
+    async def send(e: Any) -> None:
+        sent.append(e.id)
+
+    async def nowhere(*_a: Any) -> None:
+        return None
+
+    await streams.ensure_group("HR", "HR/officer-1")
+    for i in range(3):
+        ev = LogEvent("accepted", 1, "HUB/hub-1", b"payload %d" % i, {}).encode()
+        res = await streams.accept(f"{i:032x}", "d", "RS", ("HR",), ev, ("HR",))
+        await streams.route(await streams.log_range(res.position, res.position))
+    pump = DeliveryPump(
+        streams,
+        "HR",
+        "HR/officer-1",
+        send,
+        window=16,
+        idle_ms=30_000,
+        max_deliveries=3,
+        poll_s=30,
+        metrics=Metrics(),
+        on_dead_letter=nowhere,
+    )
+    task = asyncio.create_task(pump.run())
+    try:
+        await wait_for(lambda: len(sent) == 3, what="three deliveries")
+        pump.acked(sent[:1])
+        await wait_for(lambda: len(Gated.calls) == 1, what="the first XACK to start")
+        pump.acked(sent[1:2])  # both arrive while the first XACK is held
+        pump.acked(sent[2:])
+        Gated.gate.set()
+
+        async def all_acked() -> bool:
+            return await streams.pending("HR", "HR/officer-1") == 0
+
+        await poll_until(all_acked, what="every ack in Redis")
+        assert Gated.calls == [{"routine": sent[:1]}, {"routine": sent[1:]}]
+    finally:
+        task.cancel()
+        await asyncio.wait({task}, timeout=5)
+        await streams.close()
+
+
+async def test_a_submit_behind_an_ack_does_not_wait_for_its_xack(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    """A device's ack frames are handed to its pump: its next request is served at once."""
+    from hotline.protocol import Frame
+
+    hub = await start_hub(home, redis_server.url)
+    streams = hub.hub.streams
+    gate = asyncio.Event()
+    real = streams.ack_lanes
+
+    async def held(party: str, device: str, by_lane: dict[str, list[str]]) -> int:
+        await gate.wait()  # Redis is slow to take this XACK
+        return await real(party, device, by_lane)
+
+    try:
+        async with (
+            client(home, "RS", hub.url) as rs,
+            RawDevice(hub.url, home, "HR/officer-1") as hr,
+        ):
+            assert await rs.wait_connected(10)
+            assert (await rs.send("HR", "link_test", {})).status == "accepted"
+            while True:
+                f = Frame.decode(await asyncio.wait_for(hr.ws.recv(), 10))
+                if f.type == "deliver":
+                    break
+            streams.ack_lanes = held  # type: ignore[method-assign]
+            await hr.ws.send(hr.session.send("ack", deliveries=[f["delivery"]]))
+            h = Home(home)
+            t = time.time_ns() // 1_000_000
+            env, _ = compose(
+                h.device("HR/officer-1"),
+                h.roster(t),
+                recipients=("RS",),
+                family="link_test",
+                body={},
+                seq=1,
+                now_ms=t,
+            )
+            answer = await hr.submit(env.encode())  # waits at most 10 s
+            assert answer.type == "accepted"  # while the XACK is still held
+            gate.set()
+
+            async def acked() -> bool:
+                return await streams.pending("HR", "HR/officer-1") == 0
+
+            await poll_until(acked, what="the held XACK to land")
+    finally:
+        gate.set()
+        await hub.stop()
