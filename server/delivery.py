@@ -152,7 +152,6 @@ class DeliveryPump:
                     await self.streams.ensure_group(self.party, self.device)
                     await self._send_pending()
                     resync = False
-                await self.flush_acks()
                 rooms = {lane: self.window - len(self.lanes[lane]) for lane in LANES}
                 lanes = [lane for lane in LANES if rooms[lane] > 0]  # urgent first
                 if lanes:

@@ -151,7 +151,7 @@ class Intake:
                 results = await self.streams.accept_many([item for _i, _e, item in todo])
             except ProtocolError as exc:  # Redis away: none of the burst is promised
                 results = [exc] * len(todo)
-            for (i, env, _item), res in zip(todo, results, strict=True):
+            for (i, env, item), res in zip(todo, results, strict=True):
                 if isinstance(res, ProtocolError):
                     out[i] = res
                     continue
@@ -160,9 +160,8 @@ class Intake:
                 )
                 if self.journal is not None and not res.duplicate:
                     self.journal.record(env.id.hex(), res.position)
-                out[i] = Accepted(
-                    env.id, res.position, res.duplicate, lane_for(env.precedence) == "urgent"
-                )
+                urgent = item[-1] == "urgent"  # the lane, last of the accept arguments
+                out[i] = Accepted(env.id, res.position, res.duplicate, urgent)
         done = [r for r in out if r is not None]
         assert len(done) == len(datas)  # every envelope has its answer
         return done
