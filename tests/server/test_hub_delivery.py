@@ -325,14 +325,34 @@ async def test_accept_many_against_redis(redis_server: RedisProcess) -> None:
         await s.r.aclose()
 
 
+def _pump(streams: Any, send: Any) -> Any:
+    """HR/officer-1's delivery pump: window 16, no reclaim or poll during a test."""
+    from hotline.server.delivery import DeliveryPump
+    from hotline.server.metrics import Metrics
+
+    async def nowhere(*_a: Any) -> None:
+        return None
+
+    return DeliveryPump(
+        streams,
+        "HR",
+        "HR/officer-1",
+        send,
+        window=16,
+        idle_ms=30_000,
+        max_deliveries=3,
+        poll_s=30,
+        metrics=Metrics(),
+        on_dead_letter=nowhere,
+    )
+
+
 async def test_a_pump_cancelled_as_it_is_woken_stops(redis_server: RedisProcess) -> None:
     """A wake-up and a cancel in the same loop turn: the pump must still stop.
 
     asyncio.wait_for on Python 3.11 returns the event instead of raising the cancel in
     that case; a pump built on it kept running after its connection had closed.
     """
-    from hotline.server.delivery import DeliveryPump
-    from hotline.server.metrics import Metrics
     from hotline.server.streams import Streams, connect
 
     streams = Streams(connect(redis_server.url))
@@ -342,18 +362,7 @@ async def test_a_pump_cancelled_as_it_is_woken_stops(redis_server: RedisProcess)
 
     try:
         for _ in range(20):  # a race: try it often
-            pump = DeliveryPump(
-                streams,
-                "HR",
-                "HR/officer-1",
-                nowhere,
-                window=16,
-                idle_ms=30_000,
-                max_deliveries=3,
-                poll_s=30,
-                metrics=Metrics(),
-                on_dead_letter=nowhere,
-            )
+            pump = _pump(streams, nowhere)
             task = asyncio.create_task(pump.run())
             # parked on its wake-up event (CPython keeps the waiters in _waiters)
             await wait_for(lambda p=pump: len(p.event._waiters) == 1, what="the pump to park")
@@ -384,8 +393,6 @@ async def test_the_redis_pool_is_bounded(redis_server: RedisProcess) -> None:
 async def test_acks_are_written_by_the_pump_and_coalesce(redis_server: RedisProcess) -> None:
     """The request path hands acks over; acks arriving during an XACK share the next one."""
     from hotline.protocol.events import LogEvent
-    from hotline.server.delivery import DeliveryPump
-    from hotline.server.metrics import Metrics
     from hotline.server.streams import Streams, connect
 
     class Gated(Streams):
@@ -405,26 +412,12 @@ async def test_acks_are_written_by_the_pump_and_coalesce(redis_server: RedisProc
     async def send(e: Any) -> None:
         sent.append(e.id)
 
-    async def nowhere(*_a: Any) -> None:
-        return None
-
     await streams.ensure_group("HR", "HR/officer-1")
     for i in range(3):
         ev = LogEvent("accepted", 1, "HUB/hub-1", b"payload %d" % i, {}).encode()
         res = await streams.accept(f"{i:032x}", "d", "RS", ("HR",), ev, ("HR",))
         await streams.route(await streams.log_range(res.position, res.position))
-    pump = DeliveryPump(
-        streams,
-        "HR",
-        "HR/officer-1",
-        send,
-        window=16,
-        idle_ms=30_000,
-        max_deliveries=3,
-        poll_s=30,
-        metrics=Metrics(),
-        on_dead_letter=nowhere,
-    )
+    pump = _pump(streams, send)
     task = asyncio.create_task(pump.run())
     try:
         await wait_for(lambda: len(sent) == 3, what="three deliveries")

@@ -38,6 +38,25 @@ def _env(h: Home, i: int, precedence: str | None = None) -> bytes:
     return e.encode()
 
 
+def _deliver(delivery: str, envelope: bytes, **extra: Any) -> Frame:
+    return Frame("deliver", {"delivery": delivery, "envelope": envelope, **extra})
+
+
+async def _drive(c: HubClient, routine: list[Frame], urgent: collections.deque[Frame]) -> None:
+    """Run the client's frame worker to the end over routine frames already queued and the
+    urgent ones waiting (marked in the queue, as the reader does), then close its store."""
+    frames: asyncio.Queue[Frame | None] = asyncio.Queue()
+    for f in routine:
+        frames.put_nowait(f)
+    if urgent:
+        frames.put_nowait(URGENT)
+    frames.put_nowait(None)
+    try:
+        await asyncio.wait_for(c._process(frames, urgent), 10)
+    finally:
+        c.store.close()
+
+
 async def _next_delivery(dev: RawDevice, timeout: float = 10) -> Frame:
     while True:
         frame = Frame.decode(await asyncio.wait_for(dev.ws.recv(), timeout))
@@ -168,18 +187,8 @@ async def test_client_handles_urgent_before_queued_routine(home: Path) -> None:
         return []
 
     c._on_deliveries = on_deliveries  # type: ignore[method-assign]
-
-    frames: asyncio.Queue[Frame | None] = asyncio.Queue()
-    urgent: collections.deque[Frame] = collections.deque()
-    for i in range(40):
-        frames.put_nowait(Frame("deliver", {"delivery": f"{i}-0", "envelope": _env(h, i)}))
-    urgent.append(Frame("deliver", {"delivery": "99-0", "envelope": _env(h, 99), "urgent": True}))
-    frames.put_nowait(URGENT)
-    frames.put_nowait(None)
-    try:
-        await asyncio.wait_for(c._process(frames, urgent), 10)
-    finally:
-        c.store.close()
+    urgent = collections.deque([_deliver("99-0", _env(h, 99), urgent=True)])
+    await _drive(c, [_deliver(f"{i}-0", _env(h, i)) for i in range(40)], urgent)
     assert order[0] == ["99-0"]
     assert [d for burst in order[1:] for d in burst] == [f"{i}-0" for i in range(40)]
     assert max(len(b) for b in order) <= 32  # bursts stay short
@@ -204,19 +213,12 @@ async def test_an_urgent_delivery_preempts_a_routine_burst_in_progress(home: Pat
         nonlocal opened
         opened += 1
         if opened == 3:  # the hub's FLASH frame arrives while the 3rd routine is opened
-            urgent.append(Frame("deliver", {"delivery": "99-0", "envelope": _env(h, 99)}))
+            urgent.append(_deliver("99-0", _env(h, 99)))
         return real_open(data, env)
 
     c._open = open_and_meanwhile  # type: ignore[method-assign]
     q = c.subscribe()
-    frames: asyncio.Queue[Frame | None] = asyncio.Queue()
-    for i in range(10):
-        frames.put_nowait(Frame("deliver", {"delivery": f"{i}-0", "envelope": _env(h, i)}))
-    frames.put_nowait(None)
-    try:
-        await asyncio.wait_for(c._process(frames, urgent), 10)
-    finally:
-        c.store.close()
+    await _drive(c, [_deliver(f"{i}-0", _env(h, i)) for i in range(10)], urgent)
     assert acks == [["0-0", "1-0", "2-0"], ["99-0"], [f"{i}-0" for i in range(3, 10)]]
     shown = [q.get_nowait().message.body["text"] for _ in range(q.qsize())]  # type: ignore[attr-defined]
     assert shown == ["m0", "m1", "m2", "m99", *(f"m{i}" for i in range(3, 10))]
@@ -252,16 +254,7 @@ async def test_client_takes_an_urgent_answer_before_queued_deliveries(home: Path
 
     c._on_deliveries = on_deliveries  # type: ignore[method-assign]
     c._on_accepted = on_accepted  # type: ignore[method-assign]
-    frames: asyncio.Queue[Frame | None] = asyncio.Queue()
-    urgent: collections.deque[Frame] = collections.deque()
-    for i in range(5):
-        frames.put_nowait(Frame("deliver", {"delivery": f"{i}-0", "envelope": b"x"}))
     fields = {"id": b"i" * 16, "position": "9-0", "duplicate": False, "urgent": True}
-    urgent.append(Frame("accepted", fields))
-    frames.put_nowait(URGENT)
-    frames.put_nowait(None)
-    try:
-        await asyncio.wait_for(c._process(frames, urgent), 10)
-    finally:
-        c.store.close()
+    urgent = collections.deque([Frame("accepted", fields)])
+    await _drive(c, [_deliver(f"{i}-0", b"x") for i in range(5)], urgent)
     assert order == ["accepted 9-0", *(f"{i}-0" for i in range(5))]
