@@ -11,7 +11,9 @@ from typing import Final
 __all__ = [
     "DOMAIN_AUTH",
     "DOMAIN_CHECKPOINT",
+    "DOMAIN_COSIGN",
     "DOMAIN_ENVELOPE",
+    "DOMAIN_EVENT",
     "DOMAIN_HEADER",
     "DOMAIN_RECEIPT",
     "DOMAIN_ROSTER",
@@ -40,6 +42,12 @@ DOMAIN_RECEIPT: Final = b"cbm-hotline/v1/receipt\x00"
 DOMAIN_ROSTER: Final = b"cbm-hotline/v1/roster\x00"
 DOMAIN_AUTH: Final = b"cbm-hotline/v1/auth\x00"
 DOMAIN_CHECKPOINT: Final = b"cbm-hotline/v1/checkpoint\x00"
+# A hub's signature over one log event (docs/protocol.md §9): the log says who wrote each
+# entry, so an entry written straight into Redis is told apart from the hub's own.
+DOMAIN_EVENT: Final = b"cbm-hotline/v1/event\x00"
+# A party's cosignature over a hub checkpoint (docs/protocol.md §9.4, after C2SP
+# tlog-cosignature): the witness has checked it is consistent with what it saw before.
+DOMAIN_COSIGN: Final = b"cbm-hotline/v1/cosignature\x00"
 
 # docs/protocol.md §2.3: decoder limits. The websocket max_msg_size equals MAX_FRAME.
 MAX_FRAME: Final = 1 << 20  # 1 MiB: a whole frame / envelope / roster

@@ -12,7 +12,9 @@ Tree::
     ├── DecodeError                    decode_error       bytes are not a valid object
     │   └── LimitExceeded              limit_exceeded     a size/count/nesting limit
     ├── SchemaError                    schema_error       a field is missing or wrong
+    │   └── UnknownReference           unknown_reference  supersedes / in_reply_to names nothing
     ├── SignatureError                 bad_signature      signature does not verify
+    │   └── UnsignedEvent              unsigned_event     a log event without a valid hub signature
     ├── DecryptionError                decryption_failed  cannot open a sealed body
     ├── KeyError_                      unknown_key        key not in the roster (+ subclasses)
     │   ├── RevokedKey                 revoked_key
@@ -27,8 +29,20 @@ Tree::
     ├── ReplayError                    replay             id seen with different content
     ├── ClockSkew                      clock_skew         created_at outside the skew window
     ├── PolicyError                    policy_violation   the policy forbids it
+    │   └── ForeignReference           foreign_reference  supersedes another party's notice
     ├── StateError                     illegal_transition frame not allowed in this state
+    ├── NotFound                       not_found          REST: no such resource
+    ├── MethodNotAllowed               method_not_allowed REST: wrong method for the resource
+    ├── NotInLog                       not_in_log         a delivery the log does not back
+    ├── Misrouted                      misrouted          a delivery not addressed to this party
+    ├── ForkDetected                   fork               two hub checkpoints that cannot both hold
+    ├── IntegrityAlarm                 integrity_alarm    the hub found a foreign log entry
+    ├── RateLimited                    rate_limited       too many requests (transient)
+    ├── InternalError                  internal_error     a bug on the hub (transient)
     └── Unavailable                    unavailable        durable storage not reachable now
+
+``transient`` says whether the same request may succeed later unchanged (retry it);
+every other error is a refusal: resending the same bytes gets the same answer.
 """
 
 from __future__ import annotations
@@ -42,10 +56,19 @@ __all__ = [
     "DecryptionError",
     "ExpiredKey",
     "FamilyNotAllowed",
+    "ForeignReference",
+    "ForkDetected",
+    "IntegrityAlarm",
+    "InternalError",
     "KeyError_",
     "LimitExceeded",
+    "MethodNotAllowed",
+    "Misrouted",
+    "NotFound",
+    "NotInLog",
     "PolicyError",
     "ProtocolError",
+    "RateLimited",
     "RecipientError",
     "ReplayError",
     "RevokedKey",
@@ -56,6 +79,8 @@ __all__ = [
     "SignatureError",
     "StateError",
     "Unavailable",
+    "UnknownReference",
+    "UnsignedEvent",
     "WrongRole",
     "error_for_code",
 ]
@@ -75,6 +100,8 @@ class ProtocolError(Exception):
     close_code: ClassVar[int] = 1008
     #: whether the connection may continue after this error
     recoverable: ClassVar[bool] = True
+    #: whether the same request may succeed later unchanged (clients retry only these)
+    transient: ClassVar[bool] = False
 
     def __init__(self, message: str = "", *, field: str | None = None) -> None:
         super().__init__(message or self.code)
@@ -104,9 +131,17 @@ class SchemaError(ProtocolError):
     http_status = 422
 
 
+class UnknownReference(SchemaError):
+    code = "unknown_reference"
+
+
 class SignatureError(ProtocolError):
     code = "bad_signature"
     http_status = 401
+
+
+class UnsignedEvent(SignatureError):
+    code = "unsigned_event"
 
 
 class DecryptionError(ProtocolError):
@@ -173,16 +208,66 @@ class PolicyError(ProtocolError):
     http_status = 422
 
 
+class ForeignReference(PolicyError):
+    code = "foreign_reference"
+
+
 class StateError(ProtocolError):
     code = "illegal_transition"
     recoverable = False
     close_code = 1002
 
 
+class NotFound(ProtocolError):
+    code = "not_found"
+    http_status = 404
+
+
+class MethodNotAllowed(ProtocolError):
+    code = "method_not_allowed"
+    http_status = 405
+
+
+class NotInLog(ProtocolError):
+    code = "not_in_log"
+    http_status = 409
+
+
+class Misrouted(ProtocolError):
+    code = "misrouted"
+    http_status = 409
+
+
+class ForkDetected(ProtocolError):
+    code = "fork"
+    http_status = 409
+
+
+class IntegrityAlarm(ProtocolError):
+    code = "integrity_alarm"
+    http_status = 503
+    close_code = 1011
+    transient = True
+
+
+class RateLimited(ProtocolError):
+    code = "rate_limited"
+    http_status = 429
+    transient = True
+
+
+class InternalError(ProtocolError):
+    code = "internal_error"
+    http_status = 500
+    close_code = 1011
+    transient = True
+
+
 class Unavailable(ProtocolError):
     code = "unavailable"
     http_status = 503
     close_code = 1011
+    transient = True
 
 
 def _all_subclasses(cls: type[ProtocolError]) -> list[type[ProtocolError]]:
