@@ -18,7 +18,7 @@ import msgpack
 from .constants import MAX_BIN, MAX_CONTAINER, MAX_DEPTH, MAX_FRAME, MAX_STR
 from .errors import DecodeError, LimitExceeded
 
-__all__ = ["canonical", "pack", "unpack"]
+__all__ = ["canonical", "default_budget", "pack", "unpack"]
 
 
 # Exact types that need no further look. Why a set of exact types: decoding and
@@ -73,17 +73,71 @@ def pack(value: Any) -> bytes:
     return out
 
 
-def unpack(data: bytes, *, max_size: int = MAX_FRAME) -> Any:
+def default_budget(size: int) -> int:
+    """Containers (arrays + maps) a decoder builds at most for ``size`` bytes.
+
+    docs/protocol.md §2.3. Why a budget: a 1 MiB frame of a million one-byte empty
+    arrays is valid msgpack within every per-container limit, and building it cost the
+    hub's single event loop up to a second before any check ran. Legitimate objects are
+    sparse in containers (a GeoJSON coordinate pair is ≥ 19 bytes per array), so one
+    container per 16 bytes plus a small base never refuses real data.
+    """
+    return 64 + size // 16
+
+
+class _Budget:
+    """Counts containers as msgpack finishes them and stops the decoder past the limit."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def list_hook(self, value: list[Any]) -> list[Any]:
+        self.left -= 1
+        if self.left < 0:
+            raise _OverBudget
+        return value
+
+    def pairs_hook(self, pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+        self.left -= 1
+        if self.left < 0:
+            raise _OverBudget
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            # Why: a map with a repeated key has two readings; the canonical form has one.
+            raise _DuplicateKey
+        return out
+
+
+class _OverBudget(Exception):
+    pass
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def unpack(data: bytes, *, max_size: int = MAX_FRAME, max_containers: int | None = None) -> Any:
     """Decode one msgpack object from ``data`` with explicit limits.
 
+    Args:
+        max_size: the most bytes accepted, checked before anything is decoded.
+        max_containers: the most arrays + maps built (default :func:`default_budget`);
+            decoders of fixed shapes (an envelope has two) pass their exact need, so an
+            object bomb stops after a handful of objects, not a million.
+
     Raises:
-        LimitExceeded: data larger than ``max_size`` or any inner limit.
-        DecodeError: not exactly one well-formed msgpack object of wire types.
+        LimitExceeded: data larger than ``max_size``, more containers than allowed, or
+            any inner limit.
+        DecodeError: not exactly one well-formed msgpack object of wire types, or a map
+            with a repeated key.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise DecodeError("expected bytes")
     if len(data) > max_size:
         raise LimitExceeded(f"{len(data)} bytes exceeds the limit of {max_size}")
+    budget = _Budget(default_budget(len(data)) if max_containers is None else max_containers)
     unpacker = msgpack.Unpacker(
         raw=False,
         use_list=True,
@@ -94,10 +148,16 @@ def unpack(data: bytes, *, max_size: int = MAX_FRAME) -> Any:
         max_array_len=MAX_CONTAINER,
         max_map_len=MAX_CONTAINER,
         max_ext_len=0,
+        list_hook=budget.list_hook,
+        object_pairs_hook=budget.pairs_hook,
     )
     try:
         unpacker.feed(data)
         value = unpacker.unpack()
+    except _OverBudget as exc:
+        raise LimitExceeded("too many arrays and maps for the size of the object") from exc
+    except _DuplicateKey as exc:
+        raise DecodeError("a map repeats a key") from exc
     except msgpack.OutOfData as exc:
         raise DecodeError("truncated msgpack data") from exc
     except (msgpack.StackError, RecursionError) as exc:

@@ -138,7 +138,8 @@ class Envelope:
     @classmethod
     def decode(cls, data: bytes, *, max_size: int = MAX_FRAME) -> Envelope:
         """Parse and validate an envelope. Raises only ProtocolError subclasses."""
-        obj = unpack(data, max_size=max_size)
+        # two containers: the envelope's array and its recipients (docs/protocol.md §2.3)
+        obj = unpack(data, max_size=max_size, max_containers=2)
         if not isinstance(obj, list) or len(obj) != 16:
             raise DecodeError("an envelope is an array of 16 elements")
         if not isinstance(obj[4], list):
