@@ -49,6 +49,7 @@ from .receipts import Receipt
 from .roster import Roster, RosterDevice
 
 __all__ = [
+    "DEFAULT_RULES",
     "HUB_EVENTS",
     "RECEIPT_ROLES",
     "SENDING_ROLES",
@@ -108,6 +109,10 @@ class Rules:
 
     max_future_skew_ms: int = 120_000
     max_age_ms: int = 7 * 86_400_000
+
+
+#: the hub's defaults, for verifiers that hold no settings of their own
+DEFAULT_RULES: Final = Rules()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from .errors import ProtocolError
 
 __all__ = [
     "Frontier",
+    "MerkleTree",
     "consistency_proof",
     "inclusion_proof",
     "leaf_hash",
@@ -172,3 +173,79 @@ def verify_consistency(
         fn >>= 1
         sn >>= 1
     return sn == 0 and fr == root_m and sr == root_n
+
+
+class MerkleTree:
+    """An append-only tree that keeps every complete subtree's hash (RFC 9162 §2.1).
+
+    ``levels[h][i]`` is the hash of the 2**h leaves starting at ``i * 2**h``. Why keep
+    them: a proof for any leaf and any tree size then costs O(log² n) look-ups instead
+    of rehashing the whole log per request (a proof endpoint used to take 40–81 ms at
+    16.7k entries and let two looping clients slow FLASH delivery for everyone).
+    Memory: about two hashes per leaf.
+    """
+
+    def __init__(self, leaves: Sequence[bytes] = ()) -> None:
+        self.levels: list[list[bytes]] = [[]]
+        for h in leaves:
+            self.append(h)
+
+    @property
+    def size(self) -> int:
+        return len(self.levels[0])
+
+    def append(self, leaf: bytes) -> None:
+        self.levels[0].append(leaf)
+        h, i = 0, len(self.levels[0]) - 1
+        while i % 2 == 1:  # a right child completes its parent
+            if len(self.levels) == h + 1:
+                self.levels.append([])
+            self.levels[h + 1].append(node_hash(self.levels[h][i - 1], self.levels[h][i]))
+            h, i = h + 1, i // 2
+
+    def leaf(self, index: int) -> bytes:
+        return self.levels[0][index]
+
+    def _mth(self, lo: int, hi: int) -> bytes:
+        n = hi - lo
+        if n & (n - 1) == 0 and lo % n == 0:  # a complete, aligned subtree: stored
+            return self.levels[n.bit_length() - 1][lo // n]
+        k = _split(n)
+        return node_hash(self._mth(lo, lo + k), self._mth(lo + k, hi))
+
+    def root(self, size: int | None = None) -> bytes:
+        n = self.size if size is None else size
+        if not 0 <= n <= self.size:
+            raise ProtocolError("tree root: size outside the tree")
+        return EMPTY_ROOT if n == 0 else self._mth(0, n)
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        """RFC 9162 §2.1.3.1 for leaf ``index`` in the tree of the first ``size`` leaves."""
+        if not 0 <= index < size <= self.size:
+            raise ProtocolError("inclusion proof: index or size outside the tree")
+        path: list[bytes] = []
+        lo, hi, m = 0, size, index
+        while hi - lo > 1:
+            k = _split(hi - lo)
+            if m < k:
+                path.append(self._mth(lo + k, hi))
+                hi = lo + k
+            else:
+                path.append(self._mth(lo, lo + k))
+                lo, m = lo + k, m - k
+        return list(reversed(path))
+
+    def consistency_proof(self, m: int, n: int) -> list[bytes]:
+        """RFC 9162 §2.1.4.1: the first ``m`` leaves are a prefix of the first ``n``."""
+        if not 0 < m <= n <= self.size:
+            raise ProtocolError("consistency proof: sizes out of range")
+
+        def sub(m_: int, lo: int, hi: int, complete: bool) -> list[bytes]:
+            if m_ == hi - lo:
+                return [] if complete else [self._mth(lo, hi)]
+            k = _split(hi - lo)
+            if m_ <= k:
+                return [*sub(m_, lo, lo + k, complete), self._mth(lo + k, hi)]
+            return [*sub(m_ - k, lo + k, hi, False), self._mth(lo, lo + k)]
+
+        return sub(m, 0, n, True)

@@ -29,13 +29,20 @@ from .constants import DOMAIN_COSIGN
 from .errors import DecodeError, ForkDetected, KeyError_, ProtocolError, SignatureError, WrongRole
 from .ids import check_device_id
 from .keys import SigningKey
+from .merkle import verify_consistency
 from .roster import Roster
 from .signing import sign, verify
 
 __all__ = [
     "COSIGNER_ROLES",
     "Cosignature",
+    "Forked",
+    "NeedConsistency",
+    "Stale",
+    "Witness",
     "WitnessCount",
+    "WitnessStep",
+    "Witnessed",
     "count_witnesses",
     "fork_between",
 ]
@@ -154,3 +161,82 @@ def fork_between(a: Checkpoint, b: Checkpoint) -> ForkDetected | None:
             if a.leaves[i - a.prev_size] != b.leaves[i - b.prev_size]:
                 return ForkDetected(f"two hub checkpoints disagree on log entry {i}")
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class NeedConsistency:
+    """Ask the hub for a consistency proof from ``first`` to ``second`` entries."""
+
+    first: int
+    second: int
+
+
+@dataclass(frozen=True, slots=True)
+class Witnessed:
+    """The checkpoint extends the one held: keep it and cosign it."""
+
+    checkpoint: Checkpoint
+
+
+@dataclass(frozen=True, slots=True)
+class Forked:
+    """The hub showed two histories: publish both and alarm."""
+
+    error: ForkDetected
+    first: Checkpoint
+    second: Checkpoint
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """Nothing new (the same or an older checkpoint)."""
+
+
+WitnessStep = NeedConsistency | Witnessed | Forked | Stale
+
+
+class Witness:
+    """One device's view of the log: the newest checkpoint it verified.
+
+    Sans-I/O, like the connections: :meth:`offer` a checkpoint (already verified as
+    signed by a hub of the roster) and act on the step it returns; answer a
+    :class:`NeedConsistency` with the hub's proof through :meth:`consistency`. The first
+    checkpoint a new device sees is taken on trust (there is nothing to compare it
+    with); every later one must extend it.
+    """
+
+    def __init__(self, held: Checkpoint | None = None) -> None:
+        self.held = held
+        self._offered: Checkpoint | None = None
+
+    def offer(self, cp: Checkpoint) -> WitnessStep:
+        held = self.held
+        if held is None:
+            self.held = cp
+            return Witnessed(cp)
+        if cp.size <= held.size:
+            if cp.size == held.size and cp.root != held.root:
+                return Forked(
+                    ForkDetected("two checkpoints of one size, different roots"), held, cp
+                )
+            return Stale()
+        fork = fork_between(held, cp)
+        if fork is not None:
+            return Forked(fork, held, cp)
+        self._offered = cp
+        return NeedConsistency(held.size, cp.size)
+
+    def consistency(self, first: int, second: int, proof: list[bytes]) -> WitnessStep:
+        """The hub's answer to :class:`NeedConsistency`."""
+        held, cp = self.held, self._offered
+        if held is None or cp is None or (first, second) != (held.size, cp.size):
+            return Stale()  # an answer to an older question
+        self._offered = None
+        if not verify_consistency(held.size, cp.size, held.root, cp.root, proof):
+            err = ForkDetected(
+                f"the hub's checkpoint of {cp.size} entries is not consistent with "
+                f"the one of {held.size} this device holds"
+            )
+            return Forked(err, held, cp)
+        self.held = cp
+        return Witnessed(cp)

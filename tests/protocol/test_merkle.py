@@ -62,3 +62,17 @@ def test_frontier_matches_full_root() -> None:
     for i, h in enumerate(LEAVES):
         f.append(h)
         assert f.root() == root(LEAVES[: i + 1])
+
+
+@given(st.integers(min_value=1, max_value=80), st.data())
+def test_stored_tree_gives_the_same_proofs_as_the_leaf_list(n: int, data: st.DataObject) -> None:
+    from hotline.protocol.merkle import MerkleTree
+
+    leaves = [hashlib.sha256(b"%d" % i).digest() for i in range(n)]
+    tree = MerkleTree(leaves)
+    size = data.draw(st.integers(min_value=1, max_value=n))
+    index = data.draw(st.integers(min_value=0, max_value=size - 1))
+    m = data.draw(st.integers(min_value=1, max_value=size))
+    assert tree.root(size) == root(leaves[:size])
+    assert tree.inclusion_proof(index, size) == inclusion_proof(index, leaves[:size])
+    assert tree.consistency_proof(m, size) == consistency_proof(m, leaves[:size])

@@ -80,3 +80,36 @@ def test_fork_evidence() -> None:
 def test_malformed_cosignatures(data: bytes) -> None:
     with pytest.raises(ProtocolError):
         Cosignature.decode(data)
+
+
+def test_witness_follows_a_growing_log() -> None:
+    from hotline.protocol.merkle import consistency_proof
+    from hotline.protocol.witness import NeedConsistency, Stale, Witness, Witnessed
+
+    w = Witness()
+    first = _cp(LEAVES[:2])
+    assert w.offer(first) == Witnessed(first)  # trust on first use
+    assert isinstance(w.offer(first), Stale)
+    step = w.offer(CP)
+    assert step == NeedConsistency(2, 5)
+    assert w.consistency(2, 5, consistency_proof(2, LEAVES)) == Witnessed(CP)
+    assert w.held == CP
+    assert isinstance(w.offer(first), Stale)  # older: nothing new
+
+
+def test_witness_catches_a_rewritten_history() -> None:
+    from hotline.protocol.merkle import consistency_proof
+    from hotline.protocol.witness import Forked, Witness
+
+    rewritten = [LEAVES[0], leaf_hash(b"rewritten"), *LEAVES[2:], leaf_hash(b"more")]
+    # with the windows' leaves at hand the disagreement shows at once
+    assert isinstance(Witness(_cp(LEAVES[:3])).offer(_cp(rewritten)), Forked)
+    # light checkpoints (no leaves, as pushed to devices): the consistency proof fails
+    w = Witness(replace(_cp(LEAVES[:3]), leaves=()))
+    other = replace(_cp(rewritten), leaves=())
+    assert w.offer(other).__class__.__name__ == "NeedConsistency"
+    step = w.consistency(3, 6, consistency_proof(3, rewritten))
+    assert isinstance(step, Forked) and step.first.size == 3 and step.second.size == 6
+    assert w.held is not None and w.held.size == 3  # the fork is not adopted
+    same_size = _cp([*LEAVES[:2], leaf_hash(b"x")])
+    assert isinstance(w.offer(same_size), Forked)
