@@ -12,6 +12,7 @@ from pathlib import Path
 from hotline.protocol import ProtocolError, parse_id_text
 from hotline.protocol.audit import Checkpoint, read_bundle, verify_bundle
 from hotline.protocol.merkle import verify_inclusion
+from hotline.runtime.clock import now_ms
 
 from .audit_report import compliance, timeline
 from .cli_common import EXIT, CliError, emit, run_async
@@ -19,10 +20,6 @@ from .home import Device, Home
 from .rest import Rest
 
 __all__ = ["add_audit_commands"]
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _when(text: str | None) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 from hotline.protocol import PolicyError, ProtocolError, validate_body
 from hotline.protocol.policy import Verdict
+from hotline.runtime.clock import now_ms
 
 from .cli_common import EXIT, CliError, emit, run_async
 from .compose import verdicts
@@ -33,10 +34,6 @@ __all__ = [
 ]
 
 CONNECT_WAIT = 5.0
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def cmd_serve(a: argparse.Namespace) -> int:

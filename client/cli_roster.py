@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 from hotline.protocol import (
@@ -13,6 +12,7 @@ from hotline.protocol import (
     RosterParty,
     verify_transition,
 )
+from hotline.runtime.clock import now_ms
 
 from .cli_common import EXIT, CliError, emit
 from .home import Device, Home, HomeError
@@ -27,10 +27,6 @@ __all__ = [
     "cmd_roster_sign",
     "cmd_roster_verify",
 ]
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def cmd_init(a: argparse.Namespace) -> int:

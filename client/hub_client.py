@@ -42,6 +42,8 @@ from hotline.protocol import (
 from hotline.protocol.audit import Checkpoint
 from hotline.protocol.merkle import verify_consistency
 from hotline.protocol.receipts import RECEIPT_KINDS
+from hotline.runtime.backoff import Backoff
+from hotline.runtime.clock import now_ms
 
 from .compose import compose, expand_recipients
 from .events import (
@@ -66,10 +68,6 @@ FATAL_CODES = {"auth_failed", "unknown_key", "revoked_key", "expired_key", "wron
 DELIVERY_BURST = 32
 URGENT = Frame("urgent", {})  # wakes the worker: an urgent frame is waiting
 URGENT_TYPES = ("deliver", "receipt", "accepted")  # what the hub may mark urgent
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class HubClient:
@@ -184,16 +182,16 @@ class HubClient:
 
     # -- the connection loop ----------------------------------------------------------
     async def _run(self) -> None:
-        backoff = 0.2
+        backoff = Backoff(0.2, 10.0)
         while not self._closing.is_set():
             self._set_state("connecting" if self.state == "offline" else "reconnecting")
             try:
                 await self._connect_once()
-                backoff = 0.2
+                backoff.reset()
             except AuthError as exc:
                 self.last_error = exc
                 self._set_state("refused", exc.message)
-                backoff = 10.0
+                backoff.hold(10.0)
             except (OSError, WebSocketException, TimeoutError, ProtocolError) as exc:
                 self.last_error = exc if isinstance(exc, ProtocolError) else None
                 log.info("%s: connection lost (%s)", self.device.id, type(exc).__name__)
@@ -205,11 +203,7 @@ class HubClient:
                 return
             if self.state != "refused":
                 self._set_state("reconnecting")
-            delay = backoff * (0.5 + random.random())
-            backoff = min(backoff * 2, 10.0)
-            with contextlib.suppress(TimeoutError):  # not wait_for: it can eat a cancel
-                async with asyncio.timeout(delay):
-                    await self._closing.wait()
+            await backoff.wait(self._closing)
 
     def _ssl(self) -> ssl.SSLContext | None:
         if not self.hub_url.startswith("wss://"):

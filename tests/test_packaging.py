@@ -65,7 +65,7 @@ def test_wheel_installs_and_imports(tmp_path: Path) -> None:
         [
             str(py),
             "-c",
-            "import hotline.protocol, hotline.server, hotline.client, sys;"
+            "import hotline.protocol, hotline.runtime, hotline.server, hotline.client, sys;"
             "print(hotline.protocol.__file__)",
         ],
         check=True,

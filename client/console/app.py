@@ -11,6 +11,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
+from hotline.runtime.clock import now_ms
+
 from ..events import ConnectionChanged, MessageReceived, ReceiptUpdated, SecurityAlert
 from ..home import Home
 from ..hub_client import HubClient
@@ -18,10 +20,6 @@ from ..store import InboxRow
 from .render import PREC_RANK, alarming, body_lines, inbox_cells
 
 __all__ = ["HotlineApp", "run_console"]
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class HotlineApp(App[None]):
