@@ -45,6 +45,21 @@ _MLKEM_SEED = 64
 _MLKEM_PUB = 1184
 _X25519 = 32
 
+# docs/protocol.md §3.4. Why: OpenSSL (behind `cryptography`) verifies Ed25519 with the
+# cofactorless equation and does not look at the public key. For a key of small order
+# a signature (R = identity, S = 0) verifies for every message (order 1) or for one
+# message in eight (order 8): anyone could "sign" for such a device. So keys must be
+# canonical encodings (y < p) of points outside the small-order subgroup: the y
+# coordinates of its eight points are 0, 1, p - 1 and ±y8.
+_P25519 = (1 << 255) - 19
+_Y8 = 0x5FC536D880238B13933C6D305ACDFD5F098EFF289F4C345B027B2C28F95E826
+_SMALL_ORDER_Y = frozenset({0, 1, _P25519 - 1, _Y8, _P25519 - _Y8})
+
+
+def _weak_ed25519_key(raw: bytes) -> bool:
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    return y >= _P25519 or y in _SMALL_ORDER_Y
+
 
 class VerifyKey:
     """An Ed25519 public key."""
@@ -54,6 +69,8 @@ class VerifyKey:
     def __init__(self, raw: bytes) -> None:
         if not isinstance(raw, bytes) or len(raw) != 32:
             raise DecodeError("an Ed25519 public key is 32 bytes")
+        if _weak_ed25519_key(raw):
+            raise DecodeError("an Ed25519 public key must be canonical and not of small order")
         self.raw = raw
         self._key = Ed25519PublicKey.from_public_bytes(raw)
 

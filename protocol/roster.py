@@ -41,6 +41,24 @@ ROLES: Final = ("officer", "feed", "auditor", "hub", "observer")
 PARTY_KINDS: Final = ("party", "observer", "commission")
 #: roles whose devices receive sealed bodies addressed to their party
 RECEIVING_ROLES: Final = ("officer", "feed", "observer")
+# docs/protocol.md §7.1: every key is required and no other is allowed. Why: signatures
+# cover the re-encoded body, so a default filled in or an unknown key dropped here would
+# make the signed bytes differ from the sent ones without saying which field is wrong.
+_PARTY_KEYS: Final = frozenset({"code", "name", "kind"})
+_DEVICE_KEYS: Final = frozenset(
+    {"id", "role", "sign_key", "enc_suite", "enc_key", "families"}
+    | {"valid_from_ms", "valid_until_ms", "revoked"}
+)
+_BODY_KEYS: Final = frozenset(
+    {"version", "prev_hash", "issued_ms", "valid_until_ms", "quorum", "parties", "devices"}
+    | {"auditor_copies", "network"}
+)
+
+
+def _exact_keys(d: dict[str, Any], want: frozenset[str], field: str) -> None:
+    if set(d) != want:
+        odd = sorted(set(d) ^ want)
+        raise SchemaError(f"{field}: missing or unknown keys {odd}", field=field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +76,7 @@ class RosterParty:
     def from_wire(cls, d: Any) -> RosterParty:
         if not isinstance(d, dict):
             raise SchemaError("parties: each entry must be a map", field="parties")
+        _exact_keys(d, _PARTY_KEYS, "parties")
         kind = d.get("kind", "party")
         name = d.get("name")
         if kind not in PARTY_KINDS or not isinstance(name, str) or not 0 < len(name) <= 200:
@@ -119,11 +138,17 @@ class RosterDevice:
     def from_wire(cls, d: Any) -> RosterDevice:
         if not isinstance(d, dict):
             raise SchemaError("devices: each entry must be a map", field="devices")
+        _exact_keys(d, _DEVICE_KEYS, "devices")
         dev_id = check_device_id(d.get("id"), "devices")
         role = d.get("role")
         if role not in ROLES:
             raise SchemaError(f"devices: {dev_id}: role must be one of {ROLES}", field="devices")
-        VerifyKey(d.get("sign_key"))  # type: ignore[arg-type]
+        try:
+            VerifyKey(d.get("sign_key"))  # type: ignore[arg-type]
+        except DecodeError as exc:  # a field of a device-authored object: schema (§10.1)
+            raise SchemaError(
+                f"devices: {dev_id}: sign_key: {exc.message}", field="devices"
+            ) from exc
         suite, enc = d.get("enc_suite"), d.get("enc_key")
         if (suite is None) != (enc is None):
             raise SchemaError(f"devices: {dev_id}: enc_suite and enc_key go together")
@@ -132,7 +157,11 @@ class RosterDevice:
                 raise SchemaError(f"devices: {dev_id}: unknown suite", field="devices")
             if not isinstance(enc, bytes):
                 raise SchemaError(f"devices: {dev_id}: enc_key must be bytes", field="devices")
-            EncryptionPublicKey(suite, enc)
+            try:
+                EncryptionPublicKey(suite, enc)
+            except DecodeError as exc:
+                msg = f"devices: {dev_id}: enc_key: {exc.message}"
+                raise SchemaError(msg, field="devices") from exc
         fams = d.get("families", [])
         if not isinstance(fams, list) or any(f not in FAMILIES for f in fams):
             raise SchemaError(f"devices: {dev_id}: unknown family", field="devices")
@@ -219,6 +248,7 @@ class Roster:
         b, sigs = obj["body"], obj["signatures"]
         if not isinstance(b, dict) or not isinstance(sigs, list):
             raise DecodeError("roster body must be a map, signatures a list")
+        _exact_keys(b, _BODY_KEYS, "body")
         try:
             parties = tuple(RosterParty.from_wire(p) for p in b["parties"])
             devices = tuple(RosterDevice.from_wire(d) for d in b["devices"])
@@ -228,8 +258,8 @@ class Roster:
                     raise DecodeError("a roster signature is [device_id, signature]")
                 sig_pairs.append((check_device_id(s[0], "signatures"), s[1]))
             ints = [b["version"], b["issued_ms"], b["valid_until_ms"], b["quorum"]]
-            if any(type(i) is not int for i in ints):
-                raise SchemaError("roster: version, times and quorum must be integers")
+            if any(type(i) is not int or i < 0 for i in ints):
+                raise SchemaError("roster: version, times and quorum must be non-negative integers")
             if not isinstance(b.get("auditor_copies"), bool) or not isinstance(
                 b.get("network"), str
             ):

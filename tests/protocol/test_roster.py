@@ -132,3 +132,43 @@ def test_roster_decoder_truncation() -> None:
     for n in range(0, len(raw), 7):
         with pytest.raises(ProtocolError):
             Roster.decode(raw[:n])
+
+
+def _rewrite(roster: Roster, edit: object) -> bytes:
+    """The roster's wire map after ``edit(body)``, re-encoded canonically."""
+    from hotline.protocol import pack, unpack
+
+    obj = unpack(roster.encode())
+    edit(obj["body"])  # type: ignore[operator]
+    return pack(obj)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda b: b.update(extra=1),  # an unknown body key
+        lambda b: b.pop("network"),  # a missing body key
+        lambda b: b["devices"][0].pop("families"),  # a device key left to a default
+        lambda b: b["devices"][0].update(colour="red"),  # an unknown device key
+        lambda b: b["parties"][0].pop("kind"),  # a party key left to a default
+        lambda b: b["devices"][0].update(sign_key=b"\x01" * 31),  # a key of the wrong size
+        lambda b: b["devices"][0].update(enc_key=b"\x01" * 31),
+        lambda b: b.update(issued_ms=-1),
+    ],
+    ids=["extra", "missing", "default", "unknown", "party", "sign_key", "enc_key", "negative"],
+)
+def test_every_roster_field_fault_is_a_schema_error(edit: object) -> None:
+    """docs/protocol.md §7.1 and §10.1: a field fault of a roster is schema_error."""
+    from hotline.protocol.errors import SchemaError
+
+    with pytest.raises(SchemaError):
+        Roster.decode(_rewrite(R1, edit))
+
+
+def test_a_small_order_signing_key_is_refused() -> None:
+    """OpenSSL would accept (R = identity, S = 0) under such a key for every message."""
+    from hotline.protocol.errors import SchemaError
+
+    identity = (1).to_bytes(32, "little")
+    with pytest.raises(SchemaError):
+        Roster.decode(_rewrite(R1, lambda b: b["devices"][0].update(sign_key=identity)))
