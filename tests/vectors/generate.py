@@ -20,8 +20,9 @@ from hotline.protocol import Receipt, auth_payload, encode_body
 from tests.factories import T0, make_envelope, make_network
 
 from .cases_codec import codec_cases
-from .cases_log import checkpoint_cases, log_entry_cases, merkle_cases, roster_cases
+from .cases_log import checkpoint_cases, log_entry_cases, merkle_cases
 from .cases_objects import envelope_cases, receipt_cases, sealed_cases
+from .cases_roster import roster_cases
 from .cases_session import auth_cases, frame_cases, rest_cases
 
 OUT = Path(__file__).parent
