@@ -167,7 +167,7 @@ def _entries(vectors: list[dict[str, Any]]) -> list[bytes]:
             T0 + 3,
             HUB,
             b"",
-            {"code": "replay", "device": "RS/officer-1", "ref": b"\x01" * 16},
+            {"code": "replay", "device": "RS/officer-1", "ref": "01" * 16},
         ).encode(),
         LogEvent("hub_stop", T0 + 4, HUB, b"", {"instance": "a1"}).encode(),
     ]
