@@ -21,18 +21,22 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from . import merkle
-from .audit import Checkpoint
+from .acceptance import check_hub_event
+from .auth import auth_payload, canonical_query, rest_payload
 from .catalogue import decode_body
+from .checkpoint import Checkpoint
 from .codec import pack, unpack
 from .constants import DOMAIN_ENVELOPE, MAX_FRAME
 from .envelope import Envelope
 from .errors import AuthError, DecodeError, ProtocolError
 from .events import LogEvent
+from .frames import decode_frame
 from .keys import SUITES, EncryptionPrivateKey, SigningKey, VerifyKey
 from .receipts import Receipt
 from .roster import Roster, verify_transition
 from .sealing import open_sealed
-from .session import Frame, auth_payload, http_auth_payload
+from .session import http_auth_payload
+from .witness import Cosignature
 
 __all__ = ["KINDS", "decode_bytes", "matches", "run_case", "typed", "untyped"]
 
@@ -205,6 +209,38 @@ def _auth_payload(inp: Json) -> bytes:
     return auth_payload(inp["hub"], _b(inp, "conn"), _b(inp, "nonce"), inp["device"], inp["at_ms"])
 
 
+def _rest_v2_payload(inp: Json) -> bytes:
+    query = canonical_query(inp["query"])
+    body = _b(inp, "body")
+    return rest_payload(
+        inp["hub"],
+        inp["method"],
+        inp["path"],
+        query,
+        body,
+        inp["device"],
+        inp["at_ms"],
+        _b(inp, "nonce"),
+    )
+
+
+def _rest_canonical_query(inp: Json) -> Json:
+    return {"canonical": canonical_query(inp["query"])}
+
+
+def _event_verify(inp: Json) -> Json:
+    raw = _b(inp, "entry")
+    ev = LogEvent.decode(raw)
+    check_hub_event(ev, roster=Roster.decode(_b(inp, "roster")))
+    return {"type": ev.type, "leaf": merkle.leaf_hash(raw).hex()}
+
+
+def _cosignature_verify(inp: Json) -> Json:
+    cosig = Cosignature.decode(_b(inp, "cosignature"))
+    party = cosig.verify(Checkpoint.decode(_b(inp, "checkpoint")), Roster.decode(_b(inp, "roster")))
+    return {"party": party}
+
+
 def _rest_v1_payload(inp: Json) -> bytes:
     return http_auth_payload(inp["hub"], inp["method"], inp["path"], inp["device"], inp["at_ms"])
 
@@ -223,8 +259,9 @@ def _signed_request(payload: Callable[[Json], bytes]) -> Callable[[Json], Json]:
 
 
 def _frame_decode(inp: Json) -> Json:
-    frame = Frame.decode(_b(inp, "frame"))
-    return {"type": frame.type, "fields": typed(frame.fields)}
+    data = _b(inp, "frame")
+    frame = decode_frame(data, max_containers=inp.get("max_containers", 8))
+    return {"type": frame.TYPE, "fields": typed(unpack(data)[1])}
 
 
 def _log_entry_decode(inp: Json) -> Json:
@@ -258,6 +295,10 @@ KINDS: Final[dict[str, Callable[[Json], Json]]] = {
     "merkle.consistency.verify": _merkle_consistency_verify,
     "auth.sign_verify": _signed_request(_auth_payload),
     "rest.v1.sign_verify": _signed_request(_rest_v1_payload),
+    "rest.v2.sign_verify": _signed_request(_rest_v2_payload),
+    "rest.canonical_query": _rest_canonical_query,
+    "event.verify": _event_verify,
+    "cosignature.verify": _cosignature_verify,
     "frame.decode": _frame_decode,
     "log_entry.decode": _log_entry_decode,
 }

@@ -24,6 +24,7 @@ from .cases_log import checkpoint_cases, log_entry_cases, merkle_cases
 from .cases_objects import envelope_cases, receipt_cases, sealed_cases
 from .cases_roster import roster_cases
 from .cases_session import auth_cases, frame_cases, rest_cases
+from .cases_v10 import cosignature_cases, event_cases, frame_v10_cases, rest_v2_cases
 
 OUT = Path(__file__).parent
 GOLDEN = OUT / "vectors.json"
@@ -44,6 +45,10 @@ def suite(vectors: list[dict[str, Any]]) -> dict[str, Any]:
         *auth_cases(vectors),
         *rest_cases(vectors),
         *frame_cases(),
+        *event_cases(vectors),
+        *cosignature_cases(vectors),
+        *rest_v2_cases(vectors),
+        *frame_v10_cases(),
     ]
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
