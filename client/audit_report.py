@@ -1,4 +1,12 @@
-"""Replay and compliance report over a verified audit bundle (pure: bytes in, rows out)."""
+"""Replay and compliance report over a verified audit bundle (pure: bytes in, rows out).
+
+Every time the report measures from is the log's: an entry's ``at_ms``, the hub's accept
+time, which the parties witness through the checkpoints they cosign. Never the sender's
+``created_ms`` (nor a receipt signer's clock): a notice backdated by six days was once
+dropped from the late list because lateness was measured from the sender's clock
+(issue 15). ``created_ms`` is shown in the timeline, and the audit flags it when it lies
+outside the skew bound (finding ``clock``).
+"""
 
 from __future__ import annotations
 
@@ -135,7 +143,7 @@ def compliance(rows: list[Row], policies: list[str], now_ms: int) -> dict[str, A
         if r.event == "receipt":
             party = r.device.partition("/")[0]
             cur = receipts[(r.id, party)]
-            cur.setdefault(r.kind, r.created_ms)
+            cur.setdefault(r.kind, r.at_ms)  # the log's time, not the signer's clock
     answers: dict[str, Row] = {}
     for r in rows:
         if r.event == "accepted" and r.family == "clarification_response" and r.in_reply_to:
@@ -144,7 +152,7 @@ def compliance(rows: list[Row], policies: list[str], now_ms: int) -> dict[str, A
         per[m.sender]["sent"] += 1
         if m.family == "military_activity" and m.body is not None:
             for p in presets:
-                v = evaluate(Notification(m.family, m.body, m.created_ms), p, now_ms)
+                v = evaluate(Notification(m.family, m.body, m.at_ms), p, now_ms)
                 if v.notifiable and v.late:
                     per[m.sender]["late_notifications"].append(
                         {"id": m.id, "policy": p.id, "due": v.due_date, "name": m.body.get("name")}
@@ -160,7 +168,7 @@ def compliance(rows: list[Row], policies: list[str], now_ms: int) -> dict[str, A
                 per[party]["link_tests_missed"] += 1
         if m.family == "clarification_request":
             hours = int(presets[0].section("clarification").get("reply_hours", 48))
-            deadline = m.created_ms + hours * 3_600_000
+            deadline = m.at_ms + hours * 3_600_000
             ans = answers.get(m.id)
             for party in m.recipients:
                 if ans is None:
@@ -176,7 +184,7 @@ def compliance(rows: list[Row], policies: list[str], now_ms: int) -> dict[str, A
     from hotline.protocol.register import Notice, RegisterPolicy, build_register
 
     notices = [
-        Notice(r.id, r.sender, r.family, r.created_ms, r.body)
+        Notice(r.id, r.sender, r.family, r.at_ms, r.body)
         for r in rows
         if r.event == "accepted"
         and r.body is not None
