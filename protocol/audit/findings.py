@@ -96,17 +96,18 @@ def finding(
 
 
 def merge_findings(parts: Iterable[Iterable[Finding]]) -> tuple[Finding, ...]:
-    """All findings in one stable order; two of one kind at one position become one.
+    """All findings in one stable order; two of one kind at one entry become one.
 
     Why merge: some problems are seen by two checks (a bit flip makes an entry differ
     from its signed leaf *and* fail to decode); the auditor reads one row per problem.
     The order depends only on the findings, never on how the work was split, so the
     single-core and the process-pool paths report identical lists.
     """
-    by_key: dict[tuple[int | None, str], Finding] = {}
+    by_key: dict[tuple[int | None, str, str], Finding] = {}
     for part in parts:
         for f in part:
-            key = (f.position, f.kind)
+            # about the whole bundle (no position): only the very same finding is one
+            key = (f.position, f.kind, "" if f.position is not None else f.detail)
             old = by_key.get(key)
             if old is None:
                 by_key[key] = f

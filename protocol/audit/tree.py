@@ -51,11 +51,19 @@ class HubChain:
 
     @property
     def final(self) -> Checkpoint | None:
-        return self.chain[-1] if self.chain else None
+        """The largest verified checkpoint: the one a quorum must have cosigned."""
+        return max((*self.chain, *self.others), key=lambda c: c.size, default=None)
 
 
-def hub_chain(raw: Sequence[bytes], roster_at: Callable[[int], Roster]) -> HubChain:
-    """Verify every checkpoint record (hub signature, window) and chain them."""
+def hub_chain(
+    raw: Sequence[bytes], roster_at: Callable[[int], Roster], leaves: Sequence[bytes]
+) -> HubChain:
+    """Verify every checkpoint record (hub signature, window) and chain them.
+
+    Of two checkpoints that could extend the chain at one point (a fork), the one the
+    bundle's entries agree with is taken, whatever the records' order; the other is
+    then reported as a fork, not every entry as edited.
+    """
     found: list[Finding] = []
     cps: list[Checkpoint] = []
     for k, data in enumerate(raw):
@@ -69,7 +77,11 @@ def hub_chain(raw: Sequence[bytes], roster_at: Callable[[int], Roster]) -> HubCh
     others: list[Checkpoint] = []
     expected: list[bytes] = []
     broken = False
-    for cp in sorted(cps, key=lambda c: (c.size, c.prev_size)):
+
+    def order(c: Checkpoint) -> tuple[int, int, bool]:
+        return (c.size, c.prev_size, tuple(leaves[c.prev_size : c.size]) != c.leaves)
+
+    for cp in sorted(cps, key=order):
         if broken or cp.size <= len(expected):
             others.append(cp)
         elif cp.prev_size != len(expected) or not cp.leaves:
@@ -97,7 +109,7 @@ def hub_forks(hc: HubChain) -> tuple[list[Finding], set[int]]:
         k = bisect.bisect_left(sizes, cp.size)
         same = hc.chain[k] if k < len(sizes) and sizes[k] == cp.size else None
         where = _disagreement(cp, hc.expected)
-        if same is not None and same.root != cp.root:
+        if where is None and same is not None and same.root != cp.root:
             where = cp.size - 1
         if where is None:
             continue

@@ -102,7 +102,7 @@ def _log_findings(
     def roster_at(size: int) -> Roster:
         return chain[index.timeline.at(min(size, n))]
 
-    hc = hub_chain(b.checkpoints, roster_at)
+    hc = hub_chain(b.checkpoints, roster_at, index.leaves)
     found, flagged = hub_forks(hc)
     found += hc.findings
     diff, end = diff_leaves(index.leaves, hc.expected, [sid for sid, _ in b.entries])
@@ -120,7 +120,7 @@ def _log_findings(
     size = hc.final.size if hc.final else n
     q = quorum_finding(hc.final, w.valid, roster_at(size), options, n)
     found += [q] if q else []
-    if end < n:
+    if end < n and (hc.final is None or hc.final.size <= end):
         found.append(
             finding(
                 "uncovered",
@@ -142,5 +142,5 @@ def _party_claims(
         except ProtocolError as exc:
             found.append(finding("checkpoint", f"a party-held checkpoint: {exc.message}"))
             continue
-        claims.append(Claim(t.size, t.root, f"a checkpoint a party kept ({t.size} entries)"))
+        claims.append(Claim(t.size, t.root, "a checkpoint a party kept"))
     return claims
