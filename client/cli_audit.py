@@ -196,21 +196,7 @@ def run_async_value(coro: object) -> dict[str, object]:
     return out
 
 
-def add_audit_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    audit = sub.add_parser("audit", help="export, verify and replay the log")
-    asub = audit.add_subparsers(dest="audit_cmd", required=True)
-    p = asub.add_parser("export", help="write a self-contained bundle (auditors only)")
-    p.set_defaults(fn=cmd_export)
-    p.add_argument("--home", type=Path, required=True)
-    p.add_argument("--as", dest="as_", required=True)
-    p.add_argument("--hub")
-    p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--from", dest="from_")
-    p.add_argument("--to")
-    p = asub.add_parser("verify", help="check a bundle with nothing but public keys")
-    p.set_defaults(fn=cmd_verify)
-    p.add_argument("bundle", type=Path)
-    p.add_argument("--checkpoint", action="append", help="a checkpoint a party kept")
+def _verify_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON document: summary and findings")
     p.add_argument(
         "--workers", type=int, default=None, help="processes to verify with (default: every core)"
@@ -233,6 +219,24 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
         action="store_true",
         help="legacy bundles from hubs that did not sign events: an unsigned event is a warning",
     )
+
+
+def add_audit_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    audit = sub.add_parser("audit", help="export, verify and replay the log")
+    asub = audit.add_subparsers(dest="audit_cmd", required=True)
+    p = asub.add_parser("export", help="write a self-contained bundle (auditors only)")
+    p.set_defaults(fn=cmd_export)
+    p.add_argument("--home", type=Path, required=True)
+    p.add_argument("--as", dest="as_", required=True)
+    p.add_argument("--hub")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--from", dest="from_")
+    p.add_argument("--to")
+    p = asub.add_parser("verify", help="check a bundle with nothing but public keys")
+    p.set_defaults(fn=cmd_verify)
+    p.add_argument("bundle", type=Path)
+    p.add_argument("--checkpoint", action="append", help="a checkpoint a party kept")
+    _verify_options(p)
     for name, fn, helptext in (
         ("replay", cmd_replay, "the timeline as it happened"),
         ("report", cmd_report, "compliance per party"),

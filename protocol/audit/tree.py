@@ -73,15 +73,23 @@ def hub_chain(
             cps.append(cp)
         except ProtocolError as exc:
             found.append(finding("checkpoint", f"checkpoint record {k + 1}: {exc.message}"))
-    chain: list[Checkpoint] = []
-    others: list[Checkpoint] = []
-    expected: list[bytes] = []
-    broken = False
 
     def order(c: Checkpoint) -> tuple[int, int, bool]:
         return (c.size, c.prev_size, tuple(leaves[c.prev_size : c.size]) != c.leaves)
 
-    for cp in sorted(cps, key=order):
+    chain, others, expected = _link(sorted(cps, key=order), found)
+    return HubChain(tuple(chain), tuple(others), tuple(expected), tuple(found))
+
+
+def _link(
+    cps: Sequence[Checkpoint], found: list[Finding]
+) -> tuple[list[Checkpoint], list[Checkpoint], list[bytes]]:
+    # Follow prev_size from 0; stop (once, with a finding) at the first gap.
+    chain: list[Checkpoint] = []
+    others: list[Checkpoint] = []
+    expected: list[bytes] = []
+    broken = False
+    for cp in cps:
         if broken or cp.size <= len(expected):
             others.append(cp)
         elif cp.prev_size != len(expected) or not cp.leaves:
@@ -97,7 +105,7 @@ def hub_chain(
         else:
             chain.append(cp)
             expected.extend(cp.leaves)
-    return HubChain(tuple(chain), tuple(others), tuple(expected), tuple(found))
+    return chain, others, expected
 
 
 def hub_forks(hc: HubChain) -> tuple[list[Finding], set[int]]:

@@ -107,14 +107,11 @@ def _log_findings(
     found += hc.findings
     diff, end = diff_leaves(index.leaves, hc.expected, [sid for sid, _ in b.entries])
     found += diff
-    claims = [
-        Claim(cp.size, cp.root, f"the hub-signed checkpoint of {cp.size} entries")
-        for cp in (*hc.chain, *hc.others)
-        if id(cp) not in flagged
-    ]
+    hub_cps = (*hc.chain, *hc.others)
+    claims = [_hub_claim(cp) for cp in hub_cps if id(cp) not in flagged]
     claims += _party_claims(trusted, roster_at, found)
     hub = str(b.header.get("hub") or (hc.final.hub if hc.final else ""))
-    w = read_cosignatures(b.cosignatures, (*hc.chain, *hc.others), hub, roster_at)
+    w = read_cosignatures(b.cosignatures, hub_cps, hub, roster_at)
     found += w.findings
     found += check_roots((*hc.expected, *index.leaves[end:]), [*claims, *w.claims], n)
     size = hc.final.size if hc.final else n
@@ -130,6 +127,10 @@ def _log_findings(
             )
         )
     return found, end
+
+
+def _hub_claim(cp: Checkpoint) -> Claim:
+    return Claim(cp.size, cp.root, f"the hub-signed checkpoint of {cp.size} entries")
 
 
 def _party_claims(
