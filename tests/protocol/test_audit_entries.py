@@ -169,3 +169,26 @@ def test_a_roster_outside_the_chain() -> None:
     rep = audit(log)
     assert rep.kinds() == [("roster", 4), ("roster", 5)]
     assert "goes back to roster version 1" in rep.findings[1].detail
+
+
+def test_references_to_nothing_the_log_accepted() -> None:
+    # An auditor holds the whole log (reference_known=True): a reply or an amendment
+    # naming an id the log never accepted is refused, as the hub refuses it.
+    log = honest()
+    ghost = new_message_id(T0, bytes(range(10)))
+    log.send(
+        "BA/officer-1",
+        recipients=("RS",),
+        family="clarification_response",
+        body=SAMPLE_BODIES["clarification_response"],
+        in_reply_to=ghost,
+    )  # 3
+    log.send(
+        "RS/officer-1",
+        family="arms_transfer",
+        body=SAMPLE_BODIES["arms_transfer"],
+        supersedes=ghost,
+    )  # 4
+    rep = audit(log)
+    assert rep.kinds() == [("rule_violation", 3), ("rule_violation", 4)]
+    assert all("unknown_reference" in f.detail for f in rep.findings)

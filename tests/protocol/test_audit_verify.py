@@ -10,6 +10,9 @@ def test_every_kind_of_finding_in_one_bundle_is_listed() -> None:
     data, party, expected = every_kind()
     rep = verify_bundle(data, trusted=party)
     assert sorted(rep.kinds(), key=str) == sorted(expected, key=str), rep.findings
+    # listed in log order, the findings about the whole bundle first
+    positions = [-1 if f.position is None else f.position for f in rep.findings]
+    assert positions == sorted(positions)
     assert {k for k, _ in expected} == set(KINDS) - {"unreadable"}
     assert not rep.ok and rep.severity == "error"
     assert rep.first is not None and rep.first.severity == "error"
