@@ -26,7 +26,7 @@ class AuditOptions:
         unsigned_events_are_warnings: legacy logs written before hubs signed their events:
             an event with *no* hub signature is a warning (a signature that does not
             verify stays an error).
-        rules: the skew bounds of the acceptance rule (R10), as the hub applies them.
+        rules: the skew bounds of the acceptance rule (R11), as the hub applies them.
     """
 
     cosigning_quorum: int | None = None

@@ -113,7 +113,7 @@ def hub_forks(hc: HubChain) -> tuple[list[Finding], set[int]]:
     found: list[Finding] = []
     flagged: set[int] = set()
     sizes = [c.size for c in hc.chain]
-    for cp in hc.others:
+    for cp in hc.others if hc.chain else ():  # no chain: nothing signed to contradict
         k = bisect.bisect_left(sizes, cp.size)
         same = hc.chain[k] if k < len(sizes) and sizes[k] == cp.size else None
         where = _disagreement(cp, hc.expected)
