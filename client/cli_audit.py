@@ -5,16 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import mmap
-import sys
-import time
 from pathlib import Path
 
 from hotline.protocol import ProtocolError, parse_id_text
-from hotline.protocol.audit import Checkpoint, read_bundle, verify_bundle
+from hotline.protocol.audit import (
+    AuditOptions,
+    Bundle,
+    Checkpoint,
+    NotABundle,
+    TruncatedBundle,
+    read_bundle,
+)
 from hotline.protocol.merkle import verify_inclusion
 from hotline.runtime.clock import now_ms
 
+from .audit_pool import verify_on_all_cores
 from .audit_report import compliance, timeline
+from .audit_verify import exit_code, render, report_json, timed
 from .cli_common import EXIT, CliError, emit, run_async
 from .home import Device, Home
 from .rest import Rest
@@ -92,41 +99,48 @@ def cmd_checkpoint(a: argparse.Namespace) -> int:
     return EXIT["ok"]
 
 
-def cmd_verify(a: argparse.Namespace) -> int:
-    trusted = []
-    for p in a.checkpoint or []:
+def _trusted(paths: list[str] | None) -> list[Checkpoint]:
+    out = []
+    for p in paths or []:
         try:
-            trusted.append(Checkpoint.decode(Path(p).read_bytes()))
+            out.append(Checkpoint.decode(Path(p).read_bytes()))
         except (OSError, ProtocolError) as exc:
-            raise CliError(f"{p}: not a checkpoint ({exc})", EXIT["usage"]) from exc
-    t0 = time.perf_counter()
-    rep = verify_bundle(_map(a.bundle), trusted)
-    out = {
-        "ok": rep.ok,
-        "entries": rep.entries,
-        "covered_by_checkpoints": rep.covered,
-        "checkpoints": rep.checkpoints,
-        "rosters": rep.rosters,
-        "seconds": round(time.perf_counter() - t0, 3),
-    }
-    if rep.first:
-        out |= {
-            "first_bad": rep.first.index,
-            "log_id": rep.first.stream_id,
-            "problem": rep.first.problem,
-            "detail": rep.first.detail,
-        }
-        emit(out)
-        print(f"error: {rep.first.line()}", file=sys.stderr)
-        return EXIT["error"]
-    emit(out)
-    if rep.covered < rep.entries:
-        print(
-            f"note: {rep.entries - rep.covered} newest entries are not yet covered by a "
-            "signed checkpoint",
-            file=sys.stderr,
-        )
-    return EXIT["ok"]
+            raise CliError(
+                f"{p}: not a checkpoint ({exc}): pass a file `hotline audit checkpoint` wrote",
+                EXIT["usage"],
+            ) from exc
+    return out
+
+
+def cmd_verify(a: argparse.Namespace) -> int:
+    options = AuditOptions(
+        cosigning_quorum=a.cosigning_quorum,
+        uncosigned_is_warning=a.allow_uncosigned,
+        unsigned_events_are_warnings=a.allow_unsigned_events,
+    )
+    rep, secs = timed(
+        verify_on_all_cores, _map(a.bundle), _trusted(a.checkpoint), options, a.workers
+    )
+    if a.json:
+        emit(report_json(rep, secs))
+    else:
+        render(rep, str(a.bundle), secs)
+    return exit_code(rep)
+
+
+def _read(path: Path) -> Bundle:
+    """A whole bundle for replay and report, or one line saying why not."""
+    try:
+        return read_bundle(_map(path))
+    except TruncatedBundle as exc:
+        raise CliError(
+            f"{path} is truncated ({exc.message}): fetch it again with `hotline audit export`"
+        ) from exc
+    except (NotABundle, ProtocolError) as exc:
+        raise CliError(
+            f"{path} is not an audit bundle (garbage: {exc.message}): pass the file "
+            "`hotline audit export` wrote"
+        ) from exc
 
 
 def _auditor(a: argparse.Namespace) -> Device | None:
@@ -136,7 +150,7 @@ def _auditor(a: argparse.Namespace) -> Device | None:
 
 
 def cmd_replay(a: argparse.Namespace) -> int:
-    b = read_bundle(_map(a.bundle))
+    b = _read(a.bundle)
     rows = timeline(b, _auditor(a))
     lo, hi = _when(a.from_), _when(a.to)
     for r in rows:
@@ -154,7 +168,7 @@ def cmd_replay(a: argparse.Namespace) -> int:
 
 
 def cmd_report(a: argparse.Namespace) -> int:
-    b = read_bundle(_map(a.bundle))
+    b = _read(a.bundle)
     rows = timeline(b, _auditor(a))
     at = int(b.header.get("exported_ms", now_ms()))
     policies = Home(a.home).policies if a.home else ["regional-2026", "vienna-2011"]
@@ -182,6 +196,31 @@ def run_async_value(coro: object) -> dict[str, object]:
     return out
 
 
+def _verify_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="one JSON document: summary and findings")
+    p.add_argument(
+        "--workers", type=int, default=None, help="processes to verify with (default: every core)"
+    )
+    p.add_argument(
+        "--cosigning-quorum",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parties whose cosignatures the final checkpoint needs (default: the roster's "
+        "quorum; 0 for a network that does not witness yet)",
+    )
+    p.add_argument(
+        "--allow-uncosigned",
+        action="store_true",
+        help="report too few cosignatures as a warning (offline or not yet witnessed)",
+    )
+    p.add_argument(
+        "--allow-unsigned-events",
+        action="store_true",
+        help="legacy bundles from hubs that did not sign events: an unsigned event is a warning",
+    )
+
+
 def add_audit_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     audit = sub.add_parser("audit", help="export, verify and replay the log")
     asub = audit.add_subparsers(dest="audit_cmd", required=True)
@@ -197,6 +236,7 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
     p.set_defaults(fn=cmd_verify)
     p.add_argument("bundle", type=Path)
     p.add_argument("--checkpoint", action="append", help="a checkpoint a party kept")
+    _verify_options(p)
     for name, fn, helptext in (
         ("replay", cmd_replay, "the timeline as it happened"),
         ("report", cmd_report, "compliance per party"),

@@ -18,6 +18,7 @@ from hotline.protocol import ProtocolError, Receipt
 from hotline.protocol.audit import MAGIC, Checkpoint, bundle_record, read_bundle, verify_bundle
 from hotline.protocol.events import LogEvent
 from hotline.protocol.merkle import Frontier, leaf_hash
+from hotline.protocol.witness import Cosignature
 from tests.factories import AREA, make_envelope, make_network
 
 DAY = 86_400_000
@@ -35,25 +36,27 @@ def scripted_week() -> tuple[bytes, Device, int]:
     net = make_network(auditor_copies=True)
     assert net.roster is not None
     hub = net["HUB/hub-1"]
-    events: list[bytes] = [
-        LogEvent("roster", MON - 1, hub.device_id, net.roster.encode(), {"version": 1}).encode()
-    ]
+
+    def log(ev: LogEvent) -> None:
+        events.append(ev.signed(hub.sign).encode())
+
+    events: list[bytes] = []
+    log(LogEvent("roster", MON - 1, hub.device_id, net.roster.encode(), {"version": 1}))
     seq = iter(range(1, 1000))
 
     def send(
         at: int, sender: str, to: tuple[str, ...], family: str, body: dict[str, Any], **kw: Any
     ) -> bytes:
+        kw_at = {k: kw.pop(k) for k in ("accept",) if k in kw}
         env = make_envelope(
             net, sender, to, family, body, seq=next(seq), created_ms=at, label=f"w{at}", **kw
         )
-        events.append(LogEvent("accepted", at + 50, hub.device_id, env.encode()).encode())
+        log(LogEvent("accepted", kw_at.pop("accept", at + 50), hub.device_id, env.encode()))
         return env.id
 
     def receipt(at: int, mid: bytes, device: str, kind: str) -> None:
         r = Receipt(1, mid, device, kind, at).signed(net[device].sign)
-        events.append(
-            LogEvent("receipt", at + 10, hub.device_id, r.encode(), {"sender": "?"}).encode()
-        )
+        log(LogEvent("receipt", at + 10, hub.device_id, r.encode(), {"sender": "?"}))
 
     def exercise(name: str, troops: int, start: str) -> dict[str, Any]:
         return {"name": name, "start": start, "end": start, "area": AREA, "troops": troops}
@@ -112,6 +115,17 @@ def scripted_week() -> tuple[bytes, Device, int]:
     lt2 = send(MON + 4 * DAY + 1, "ME/officer-1", ("AL",), "link_test", {}, precedence="ROUTINE")
     receipt(MON + 4 * DAY + 1000, lt2, "AL/officer-1", "delivered")
     _ = lt1
+    # Saturday: Montenegro notifies 40 days ahead of the start, its clock set 6 days back
+    # (46 days: on time by the sender's clock, late by the hub's accept time)
+    send(
+        MON + 5 * DAY - 6 * DAY,
+        "ME/officer-1",
+        ("HR",),
+        "military_activity",
+        exercise("Backdated", 10_000, "2027-01-01"),
+        precedence="PRIORITY",
+        accept=MON + 5 * DAY,
+    )
     key = hub.sign
     leaves = [leaf_hash(e) for e in events]
     f = Frontier()
@@ -123,6 +137,9 @@ def scripted_week() -> tuple[bytes, Device, int]:
     for i, e in enumerate(events):
         out += bundle_record("entry", [f"{MON + i}-0", e])
     out += bundle_record("checkpoint", cp.encode())
+    for p in ("AL", "BA", "HR", "ME"):  # a quorum of parties witnessed it
+        cosig = Cosignature.make(net[f"{p}/officer-1"].sign, f"{p}/officer-1", cp, cp.at_ms)
+        out += bundle_record("cosignature", cosig.encode())
     aud = net["AUDIT/auditor-1"]
     device = Device(aud.device_id, "auditor", aud.sign, aud.enc, Path("/nonexistent"))
     return out, device, MON + 6 * DAY
@@ -138,6 +155,8 @@ def test_compliance_report_on_a_scripted_week() -> None:
     assert {x["policy"] for x in late} == {"vienna-2011", "regional-2026"}
     assert all(x["name"] == "Late Shield" for x in late)
     assert rep["HR"]["late_notifications"] == []
+    # issue 15: lateness is measured from the log's accept time, not the sender's clock
+    assert [x["name"] for x in rep["ME"]["late_notifications"]] == ["Backdated"]
     assert [x["answered_hours_late"] for x in rep["RS"]["clarifications_late"]] == [12.0]
     assert len(rep["ME"]["clarifications_unanswered"]) == 1
     assert rep["BA"]["clarifications_unanswered"] == []
@@ -170,8 +189,8 @@ def test_cli_verify_exit_codes(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     )
-    assert r.returncode == 1 and r.stderr.startswith("error: ")
-    assert "Traceback" not in r.stderr
+    assert r.returncode == 5 and r.stderr.startswith("error: the log fails verification")
+    assert "edited" in r.stdout and "Traceback" not in r.stderr
 
 
 @given(st.binary(max_size=300))

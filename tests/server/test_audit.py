@@ -1,4 +1,10 @@
-"""The audit trail against a real Redis: every kind of tampering is caught and named."""
+"""The audit trail against a real Redis: every kind of tampering is caught and named.
+
+The hub does not sign its events nor collect cosignatures yet (issue 15 items 3-4, the
+lead's work in progress), so these tests verify with ``LEGACY`` (unsigned events and too
+few cosignatures are warnings). Once the hub signs, drop ``options=LEGACY`` here and
+assert ``rep.warnings == ()`` on the clean exports.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +19,22 @@ from hotline.client.events import SecurityAlert
 from hotline.client.home import Home
 from hotline.client.rest import Rest
 from hotline.protocol import SigningKey
-from hotline.protocol.audit import MAGIC, Checkpoint, bundle_record, read_bundle, verify_bundle
+from hotline.protocol.audit import (
+    LEGACY,
+    MAGIC,
+    Checkpoint,
+    bundle_record,
+    read_bundle,
+    verify_bundle,
+)
 from hotline.protocol.merkle import Frontier, leaf_hash
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import CHECKPOINTS, LOG
 from tests.harness import client, start_hub, wait_for
 
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
+#: what the leaves-against-checkpoints check reports; the rest follows from it
+TREE = {"missing", "inserted", "edited", "reordered", "truncated"}
 
 
 async def _traffic(home: Path, url: str) -> None:
@@ -81,12 +96,12 @@ def _truncate(entries: Entries) -> Entries:
 
 
 @pytest.mark.parametrize(
-    ("tamper", "problem", "index"),
+    ("tamper", "expected"),
     [
-        (_edit, "edited", 5),
-        (_delete, "missing", 7),
-        (_swap, "reordered", 9),
-        (_truncate, "truncated", None),
+        (_edit, [("edited", 5)]),
+        (_delete, [("missing", 7)]),
+        (_swap, [("reordered", 9)]),
+        (_truncate, [("truncated", -4)]),
     ],
 )
 async def test_tampering_is_caught_and_named(
@@ -94,23 +109,23 @@ async def test_tampering_is_caught_and_named(
     redis_server: RedisProcess,
     tmp_path: Path,
     tamper: Callable[[Entries], Entries],
-    problem: str,
-    index: int | None,
+    expected: list[tuple[str, int]],
 ) -> None:
     hub = await start_hub(home, redis_server.url, checkpoint_every=4)
     try:
         await _traffic(home, hub.url)
         clean = await _export(home, hub.url, tmp_path / "clean.bundle")
-        rep = verify_bundle(clean)
-        assert rep.ok and rep.entries > 20 and rep.covered == rep.entries, rep.first
+        rep = verify_bundle(clean, options=LEGACY)
+        assert rep.ok and rep.entries > 20 and rep.covered == rep.entries, rep.errors
         r = hub.hub.streams.r
         await _rewrite(r, tamper)
         bad = await _export(home, hub.url, tmp_path / "bad.bundle")
-        rep = verify_bundle(bad)
-        assert not rep.ok and rep.first is not None
-        assert rep.first.problem == problem, rep.first
-        if index is not None:
-            assert rep.first.index == index, rep.first
+        rep = verify_bundle(bad, options=LEGACY)
+        want = [(k, p if p >= 0 else rep.entries) for k, p in expected]  # -4: the cut tail
+        assert [(f.kind, f.position) for f in rep.errors if f.kind in TREE] == want, rep.errors
+        # anything else is a consequence: an entry naming the one tampered with
+        others = [f for f in rep.errors if f.kind not in TREE]
+        assert all("unknown_reference" in f.detail for f in others), others
     finally:
         await hub.stop()
 
@@ -132,10 +147,10 @@ async def test_rollback_to_older_copy_caught_with_party_checkpoint(
             await r.restore(k, 0, v, replace=True)
         hub = await start_hub(home, redis_server.url, checkpoint_every=4, port=hub.port)
         old = await _export(home, hub.url, tmp_path / "old.bundle")
-        assert verify_bundle(old).ok  # self-consistent on its own...
-        rep = verify_bundle(old, trusted=[party_cp])  # ...but not with what a party kept
-        assert not rep.ok and rep.first is not None and rep.first.problem == "truncated"
-        assert "rolled back" in rep.first.detail
+        assert verify_bundle(old, options=LEGACY).ok  # self-consistent on its own...
+        rep = verify_bundle(old, trusted=[party_cp], options=LEGACY)  # ...not with a party's
+        assert [f.kind for f in rep.errors] == ["truncated"], rep.errors
+        assert "rolled back" in rep.errors[0].detail
     finally:
         await hub.stop()
 
@@ -163,9 +178,9 @@ async def test_replaced_roster_version_is_caught(
             out += bundle_record("entry", list(e))
         for c in b.checkpoints:
             out += bundle_record("checkpoint", c)
-        rep = verify_bundle(out)
-        assert not rep.ok and rep.first is not None and rep.first.problem == "roster"
-        assert "roster version 2" in rep.first.detail and "quorum" in rep.first.detail
+        rep = verify_bundle(out, options=LEGACY)
+        assert [f.kind for f in rep.errors] == ["roster"], rep.errors
+        assert "roster version 2" in rep.errors[0].detail and "quorum" in rep.errors[0].detail
     finally:
         await hub.stop()
 
