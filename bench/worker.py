@@ -18,6 +18,9 @@ from hotline.client.events import MessageReceived
 from hotline.client.home import Home
 from hotline.client.hub_client import HubClient
 
+__all__ = ["main", "recv", "send"]
+
+
 # ~1 KB bodies; feeds may send cyber incidents (national CERT systems do exactly this)
 BODY = {"severity": "high", "sector": "energy", "summary": "Incident " + "x" * 1000}
 
