@@ -52,6 +52,7 @@ def e2e_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
     from .jetstream import jetstream
     from .net import Net
     from .probes import idle_connections, profile_during
+    from .trace.scenario import traced_flash
 
     redis = RedisProcess(tmp / "redis").start()
     try:
@@ -65,7 +66,6 @@ def e2e_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
             res["flash"] = run_e2e(
                 net, "flash", [("RS/feed-1", 100, "ROUTINE"), ("HR/feed-1", 10, "FLASH")], dur
             )
-            res["flash_idle"] = run_e2e(net, "flash-idle", [("HR/feed-1", 2, "FLASH")], dur / 2)
             if not q:
                 both = [("RS/feed-1", 500, "ROUTINE"), ("HR/feed-1", 500, "ROUTINE")]
                 res["e2e_1000"] = run_e2e(net, "r1000", both, dur)
@@ -75,6 +75,7 @@ def e2e_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
                 res["idle"] = idle_connections(net.home, net.url(0), net.pids()[0], 10_000, tmp)
         finally:
             net.stop()
+        res["flash_idle"] = traced_flash(tmp, redis.url, dur / 2)
         if not q:
             net2 = Net(tmp, redis.url, hubs=2)
             try:
