@@ -16,6 +16,7 @@ from typing import Any
 from .common import PY, ROOT
 
 __all__ = [
+    "core_busy_seconds",
     "cpu_seconds",
     "idle_connections",
     "pin",
@@ -32,6 +33,18 @@ def cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()  # the name may hold spaces
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def core_busy_seconds(cores: Iterable[int]) -> float:
+    """Busy time of these cores so far, every process's (from /proc/stat), seconds."""
+    want = {f"cpu{c}" for c in cores}
+    busy = 0
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *vals = line.split()
+        if name in want:  # user nice system idle iowait irq softirq steal ...
+            v = [int(x) for x in vals]
+            busy += sum(v) - v[3] - v[4]
+    return busy / TICK
 
 
 def pin(pid: int, cores: Iterable[int]) -> None:

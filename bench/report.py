@@ -71,6 +71,10 @@ def _hub_only(res: dict[str, Any]) -> dict[str, Any]:
             res, "jetstream_like_for_like", "server_cpu_us_per_msg"
         ),
         "hub_only_two_hubs_ratio": _ratio(two, one.get("sustained_msgs_per_s"), 2),
+        # the same comparison on CPU per message, which the box's other load moves less
+        "hub_vs_jetstream_server_cpu": _ratio(
+            cpu, _get(res, "jetstream_like_for_like", "server_cpu_us_per_msg"), 2
+        ),
     }
 
 

@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--senders", required=True)
     p.add_argument("--receivers", default="")
     p.add_argument("--count", type=int, default=2000, help="envelopes per sender")
-    p.add_argument("--window", type=int, default=64, help="unanswered submits per sender")
+    p.add_argument("--window", type=int, default=256, help="unanswered submits per sender")
     p.add_argument("--drain-s", type=float, default=30.0)
     p.add_argument("--scheme", choices=["device", "party"], default="device")
     asyncio.run(_main(p.parse_args(argv)))

@@ -24,7 +24,7 @@ from hotline.server.redis_process import RedisProcess
 from ..common import PARTIES, PY, ROOT
 from ..jetstream import available, jetstream_load, nats_server
 from ..net import Net
-from ..probes import cpu_seconds, pin
+from ..probes import core_busy_seconds, cpu_seconds, pin
 from .envelopes import presigned
 from .floor import floor
 
@@ -78,12 +78,13 @@ class Load:
     count: int = 1500
     scheme: str = "device"
     drain_s: float = 30.0  # how long the tail may take to be delivered after the last answer
+    window: int = 256  # unanswered submits per sender: enough to keep the hub busy
 
 
 def _loadgen(load: Load, urls: list[str], cores: set[int]) -> subprocess.Popen[str]:
     args = ["--home", str(load.home), "--hubs", ",".join(urls), "--count", str(load.count)]
     args += ["--senders", ",".join(load.senders), "--receivers", ",".join(load.receivers)]
-    args += ["--drain-s", str(load.drain_s)]
+    args += ["--drain-s", str(load.drain_s), "--window", str(load.window)]
     return subprocess.Popen(
         [PY, "-m", "bench.hubload.loadgen", *args, "--scheme", load.scheme],
         cwd=ROOT,
@@ -97,26 +98,39 @@ def _loadgen(load: Load, urls: list[str], cores: set[int]) -> subprocess.Popen[s
 def _drive(
     gen: subprocess.Popen[str], pids: dict[str, int]
 ) -> tuple[dict[str, Any], dict[str, float]]:
-    """Wait for ready, start the load, return its result and each pid's CPU seconds."""
+    """Wait for ready, start the load, return its result and each pid's CPU seconds.
+
+    `used["core:N"]` is everything that ran on core N meanwhile, other processes'
+    included: on a shared box it says whether the core was free or taken.
+    """
     assert gen.stdin is not None and gen.stdout is not None
     ready = _line(gen.stdout)  # connected, envelopes signed
-    before = {k: cpu_seconds(p) for k, p in pids.items()}
+    n = os.cpu_count() or 1
+    pids = {**pids, **{f"core:{c}": -1 - c for c in range(n)}}
+    before = {k: _cpu(p) for k, p in pids.items()}
     gen.stdin.write("go\n")
     gen.stdin.flush()
     res = _line(gen.stdout)
-    used = {k: cpu_seconds(p) - before[k] for k, p in pids.items()}
+    used = {k: _cpu(p) - before[k] for k, p in pids.items()}
     gen.wait(30)
     ready.pop("ready", None)
     return {**ready, **res}, used
 
 
+def _cpu(pid: int) -> float:
+    """A process's CPU seconds; a negative pid -1-N stands for everything on core N."""
+    return core_busy_seconds([-1 - pid]) if pid < 0 else cpu_seconds(pid)
+
+
 def _per_message(res: dict[str, Any], used: dict[str, float], hubs: int) -> dict[str, Any]:
     n, d = max(res["accepted"], 1), max(res["deliveries"], 1)
-    server = sum(v for k, v in used.items() if k != "loadgen")
+    server = sum(v for k, v in used.items() if k.startswith(("hub", "redis")))
     hub = sum(v for k, v in used.items() if k.startswith("hub"))
     secs = max(res["seconds"], 1e-9)
     return {
         "hub_cpu_us_per_msg": round(server / n * 1e6, 1),
+        # what that CPU per message allows on one whole core, whoever else wants it
+        "server_core_capacity_msgs_per_s": round(n / max(server, 1e-9), 1),
         "hub_cpu_us_per_delivery": round(server / d * 1e6, 1),
         "hub_process_us_per_msg": round(hub / n * 1e6, 1),
         "redis_us_per_msg": round(used["redis"] / n * 1e6, 1),
@@ -124,6 +138,10 @@ def _per_message(res: dict[str, Any], used: dict[str, float], hubs: int) -> dict
         "server_cores_busy": round(server / secs, 2),
         "hub_cores_busy": {k: round(v / secs, 2) for k, v in used.items() if k.startswith("hub")},
         "loadgen_cores_busy": round(used["loadgen"] / secs, 2),
+        # every process's time on each core, ours and other agents' (the box is shared)
+        "core_busy_all_processes": {
+            k[5:]: round(v / secs, 2) for k, v in used.items() if k.startswith("core:")
+        },
         "hubs": hubs,
     }
 
@@ -192,9 +210,12 @@ def jetstream_like_for_like(tmp: Path, n: int, payload: int) -> dict[str, Any]:
     server, load, note = core_plan()
     with nats_server(tmp / "nats-lfl", cores=server) as (url, pid), _affinity(load):
         c0, l0 = cpu_seconds(pid), cpu_seconds(os.getpid())
+        k0 = {c: core_busy_seconds([c]) for c in sorted(server | load)}
         res = asyncio.run(jetstream_load(url, n, payload, conc=64))
         used, load_used = cpu_seconds(pid) - c0, cpu_seconds(os.getpid()) - l0
+        cores = {c: core_busy_seconds([c]) - v for c, v in k0.items()}
     secs = max(res["seconds"], 1e-9)
+    res["core_busy_all_processes"] = {str(c): round(v / secs, 2) for c, v in cores.items()}
     res["server_cpu_us_per_msg"] = round(used / n * 1e6, 1)
     res["server_cores_busy"] = round(used / secs, 2)
     res["loadgen_cores_busy"] = round(load_used / secs, 2)
