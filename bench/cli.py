@@ -104,7 +104,7 @@ def components_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
     from .components import components
 
     res["components"] = components(q)
-    res["audit_parallel_ceiling"] = parallel_ceiling(5000 if q else 50_000)
+    res["audit_parallel_ceiling"] = parallel_ceiling(5000 if q else 20_000)
 
 
 RUN: dict[str, Callable[[Path, bool, dict[str, Any]], None]] = {
