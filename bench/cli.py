@@ -43,6 +43,7 @@ def hub_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
     if not q:
         res["hub_only_tls"] = hub_only(tmp, count=count, tls=True)
         res["hub_floor_tls"] = hub_floor(tmp / "home", n=5000, tls=True)
+        res["hub_only_profiled"] = hub_only(tmp, count=count, profile_s=15)
 
 
 def e2e_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
@@ -69,7 +70,7 @@ def e2e_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
             if not q:
                 both = [("RS/feed-1", 500, "ROUTINE"), ("HR/feed-1", 500, "ROUTINE")]
                 res["e2e_1000"] = run_e2e(net, "r1000", both, dur)
-                res["profile_top_leaf_frames"] = profile_during(
+                res["profile"] = profile_during(
                     net.pids()[0], 12, tmp / "hub.raw", lambda: run_e2e(net, "prof", SAT, 15)
                 )
                 res["idle"] = idle_connections(net.home, net.url(0), net.pids()[0], 10_000, tmp)

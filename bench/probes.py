@@ -67,8 +67,24 @@ def _py_spy() -> str | None:
     return shutil.which("py-spy") or (str(local) if local.exists() else None)
 
 
-def profile_hub(pid: int, seconds: float, out: Path) -> list[tuple[str, int]] | None:
-    """py-spy at 200 Hz for `seconds`: the 25 leaf frames with the most samples."""
+def _leaf_samples(raw: Path) -> dict[str, int]:
+    own: dict[str, int] = {}
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        leaf = stack.split(";")[-1] if stack else "?"
+        own[leaf] = own.get(leaf, 0) + int(n)
+    return own
+
+
+def _area(frame: str) -> str:
+    """The library or project folder a frame's file belongs to: 'redis', 'server/intake.py'."""
+    path = frame.rpartition("(")[2].split(":")[0]
+    head = path.split("/")[0]
+    return path if head in ("server", "protocol", "client", "runtime") else head.split(".")[0]
+
+
+def profile_hub(pid: int, seconds: float, out: Path) -> dict[str, Any] | None:
+    """py-spy at 200 Hz for `seconds`: the 25 busiest leaf frames, and the share per area."""
     exe = _py_spy()
     if exe is None:
         return None
@@ -76,17 +92,24 @@ def profile_hub(pid: int, seconds: float, out: Path) -> list[tuple[str, int]] | 
     subprocess.run([exe, *args, "-r", "200"], capture_output=True)
     if not out.exists():
         return None
-    own: dict[str, int] = {}
-    for line in out.read_text().splitlines():
-        stack, _, n = line.rpartition(" ")
-        leaf = stack.split(";")[-1] if stack else "?"
-        own[leaf] = own.get(leaf, 0) + int(n)
-    return sorted(own.items(), key=lambda kv: -kv[1])[:25]
+    own = _leaf_samples(out)
+    total = max(sum(own.values()), 1)
+    areas: dict[str, int] = {}
+    for frame, n in own.items():
+        areas[_area(frame)] = areas.get(_area(frame), 0) + n
+    top = sorted(own.items(), key=lambda kv: -kv[1])[:25]
+    return {
+        "samples": total,
+        "top_leaf_frames": [(f, round(100 * n / total, 1)) for f, n in top],
+        "percent_by_area": {
+            k: round(100 * v / total, 1) for k, v in sorted(areas.items(), key=lambda kv: -kv[1])
+        },
+    }
 
 
 def profile_during(
     pid: int, seconds: float, out: Path, work: Callable[[], Any]
-) -> list[tuple[str, int]] | None:
+) -> dict[str, Any] | None:
     """Profile `pid` in a thread while `work()` runs in this one."""
     got: dict[str, Any] = {}
     th = threading.Thread(target=lambda: got.update(top=profile_hub(pid, seconds, out)))

@@ -24,7 +24,7 @@ from hotline.server.redis_process import RedisProcess
 from ..common import PARTIES, PY, ROOT
 from ..jetstream import available, jetstream_load, nats_server
 from ..net import Net
-from ..probes import core_busy_seconds, cpu_seconds, pin
+from ..probes import core_busy_seconds, cpu_seconds, pin, profile_during
 from .envelopes import presigned
 from .floor import floor
 
@@ -155,10 +155,31 @@ def _placement(hubs: int) -> tuple[list[set[int]], set[int], set[int], str | Non
     return [{i % n} for i in range(hubs)], server, set(range(n)), note
 
 
+def _profiled(
+    gen: subprocess.Popen[str], pids: dict[str, int], profile_s: float, out: Path
+) -> tuple[dict[str, Any], dict[str, float], Any]:
+    """`_drive`, with py-spy sampling hub 0 for the first `profile_s` seconds if asked."""
+    if not profile_s:
+        return (*_drive(gen, pids), None)
+    got: list[Any] = []
+    top = profile_during(pids["hub0"], profile_s, out, lambda: got.extend(_drive(gen, pids)))
+    return got[0], got[1], top
+
+
 def hub_only(
-    tmp: Path, *, hubs: int = 1, count: int = 1500, tls: bool = False, load: Load | None = None
+    tmp: Path,
+    *,
+    hubs: int = 1,
+    count: int = 1500,
+    tls: bool = False,
+    load: Load | None = None,
+    profile_s: float = 0,
 ) -> dict[str, Any]:
-    """Saturate `hubs` hub(s) with pre-signed envelopes; CPU per message from /proc."""
+    """Saturate `hubs` hub(s) with pre-signed envelopes; CPU per message from /proc.
+
+    `profile_s`: py-spy the first hub meanwhile (its sampling costs CPU: a profiled
+    run's CPU figures are not comparable with an unprofiled one's).
+    """
     load = load or Load(tmp / "home", count=count)
     hub_cores, redis_cores, load_cores, note = _placement(hubs)
     tag = f"{load.home.name}-{load.scheme}-{hubs}-{int(tls)}"
@@ -177,12 +198,15 @@ def hub_only(
         try:
             gen = _loadgen(load, [net.url(i) for i in range(hubs)], load_cores)
             pids = {f"hub{i}": p for i, p in enumerate(net.pids())}
-            res, used = _drive(gen, {**pids, "redis": redis.proc.pid, "loadgen": gen.pid})
+            pids |= {"redis": redis.proc.pid, "loadgen": gen.pid}
+            res, used, top = _profiled(gen, pids, profile_s, tmp / f"hubonly-{tag}.raw")
         finally:
             net.stop()
     finally:
         redis.stop()
     out = {**res, **_per_message(res, used, hubs), "tls": tls, "scheme": load.scheme}
+    if top is not None:
+        out["profile"] = top
     out["cores"] = {
         "hubs": [sorted(c) for c in hub_cores],
         "redis": sorted(redis_cores),
