@@ -32,7 +32,7 @@ SAT = [("RS/feed-1", 0.0, "ROUTINE"), ("HR/feed-1", 0.0, "ROUTINE")]
 
 def hub_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
     """The hub on its own, its floor, JetStream like for like, two hubs (19.1, 19.7)."""
-    from .hubload.scenario import hub_floor, hub_only, jetstream_like_for_like
+    from .hubload.scenario import hub_flash, hub_floor, hub_only, jetstream_like_for_like
 
     count = 1500 if q else 5000
     res["hub_only"] = hub_only(tmp, count=count)
@@ -40,6 +40,10 @@ def hub_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
     size = res["hub_only"].get("envelope_bytes", 19_000)
     res["jetstream_like_for_like"] = jetstream_like_for_like(tmp, 2 * count, size)
     res["hub_only_two_hubs"] = hub_only(tmp, hubs=2, count=count)
+    for pinned in (True, False):
+        key = "hub_flash_pinned" if pinned else "hub_flash_unpinned"
+        res[key] = hub_flash(tmp, duration=5 if q else 15, pinned=pinned)
+    res["hub_flash_idle"] = hub_flash(tmp, duration=5 if q else 15, pinned=True, background=False)
     if not q:
         res["hub_only_tls"] = hub_only(tmp, count=count, tls=True)
         res["hub_floor_tls"] = hub_floor(tmp / "home", n=5000, tls=True)

@@ -8,8 +8,8 @@ __all__ = ["headline", "table"]
 
 # headline key → why it is null when its scenario did not run or cannot yet be measured
 REASONS = {
-    "flash_p99_ms_pinned": "needs the pinned FLASH scenario with per-hop trace hooks in the "
-    "hub and client (issue 19.3; hook points listed in bench/trace)",
+    "flash_p99_ms_pinned": "the end-to-end pinned FLASH scenario waits for the per-hop hooks "
+    "in the hub and client (issue 19.3); flash_hub_only_* give the hub-only lower bound",
     "audit_verify_per_s_all_cores": "needs the process-pool verifier (issue 19.5) in "
     "protocol/audit; details.audit_parallel_ceiling shows what two processes reach",
 }
@@ -71,6 +71,9 @@ def _hub_only(res: dict[str, Any]) -> dict[str, Any]:
             res, "jetstream_like_for_like", "server_cpu_us_per_msg"
         ),
         "hub_only_two_hubs_ratio": _ratio(two, one.get("sustained_msgs_per_s"), 2),
+        "flash_hub_only_idle_p50_ms": _get(res, "hub_flash_idle", "urgent_p50_ms"),
+        "flash_hub_only_p99_ms_pinned": _get(res, "hub_flash_pinned", "urgent_p99_ms"),
+        "flash_hub_only_p99_ms_unpinned": _get(res, "hub_flash_unpinned", "urgent_p99_ms"),
         # the same comparison on CPU per message, which the box's other load moves less
         "hub_vs_jetstream_server_cpu": _ratio(
             cpu, _get(res, "jetstream_like_for_like", "server_cpu_us_per_msg"), 2
@@ -106,7 +109,6 @@ Row = tuple[str, Any, str, str]  # measure, this run, beside it, target
 
 def _hub_rows(x: dict[str, Any]) -> list[Row]:
     ho = x["details"].get("hub_only", {})
-    party = _get(x["details"], "osce57", "hub_only_party", "sustained_msgs_per_s")
     return [
         (
             "hub only: sustained msgs/s at saturation (pre-signed, fan-out 7, hub+Redis on 1 core)",
@@ -128,11 +130,23 @@ def _hub_rows(x: dict[str, Any]) -> list[Row]:
             "",
         ),
         (
+            "hub only: FLASH submit → deliver read, idle p50; p99 under 100 msg/s routine",
+            f"{_fmt(x['flash_hub_only_idle_p50_ms'])}; {_fmt(x['flash_hub_only_p99_ms_pinned'])}",
+            f"unpinned p99: {_fmt(x['flash_hub_only_p99_ms_unpinned'])}",
+            "< 5; < 25 (end to end)",
+        ),
+        (
             "hub only: two hubs / one hub (each hub on its own core)",
             x["hub_only_two_hubs_ratio"],
             "",
             "≥ 1.7",
         ),
+    ]
+
+
+def _client_rows(x: dict[str, Any]) -> list[Row]:
+    party = _get(x["details"], "osce57", "hub_only_party", "sustained_msgs_per_s")
+    return [
         (
             "client seal / open (pq, 15 devices) vs the same primitives called directly",
             f"{_fmt(x['client_seal_vs_floor'])} / {_fmt(x['client_open_vs_floor'])}",
@@ -199,7 +213,10 @@ def table(x: dict[str, Any]) -> str:
         "| measure | this run | beside it, same run | target |",
         "|---|---|---|---|",
     ]
-    out += [f"| {a} | {_fmt(b)} | {c} | {t} |" for a, b, c, t in _hub_rows(x) + _e2e_rows(x)]
+    out += [
+        f"| {a} | {_fmt(b)} | {c} | {t} |"
+        for a, b, c, t in _hub_rows(x) + _client_rows(x) + _e2e_rows(x)
+    ]
     if x["null_because"]:
         out += ["", "Not measured in this run:"]
         out += [f"- `{k}`: {why}" for k, why in x["null_because"].items()]

@@ -33,6 +33,7 @@ __all__ = [
     "SENDERS",
     "Load",
     "core_plan",
+    "hub_flash",
     "hub_floor",
     "hub_only",
     "jetstream_like_for_like",
@@ -79,12 +80,14 @@ class Load:
     scheme: str = "device"
     drain_s: float = 30.0  # how long the tail may take to be delivered after the last answer
     window: int = 256  # unanswered submits per sender: enough to keep the hub busy
+    duration: float = 10.0  # seconds, for senders given as DEVICE:RATE[:PRECEDENCE]
 
 
 def _loadgen(load: Load, urls: list[str], cores: set[int]) -> subprocess.Popen[str]:
     args = ["--home", str(load.home), "--hubs", ",".join(urls), "--count", str(load.count)]
     args += ["--senders", ",".join(load.senders), "--receivers", ",".join(load.receivers)]
     args += ["--drain-s", str(load.drain_s), "--window", str(load.window)]
+    args += ["--duration", str(load.duration)]
     return subprocess.Popen(
         [PY, "-m", "bench.hubload.loadgen", *args, "--scheme", load.scheme],
         cwd=ROOT,
@@ -146,10 +149,15 @@ def _per_message(res: dict[str, Any], used: dict[str, float], hubs: int) -> dict
     }
 
 
-def _placement(hubs: int) -> tuple[list[set[int]], set[int], set[int], str | None]:
+def _placement(
+    hubs: int, pinned: bool = True
+) -> tuple[list[set[int]], set[int], set[int], str | None]:
     """Cores for each hub, for Redis, for the load: two hubs leave no core for the load."""
     server, load, note = core_plan()
     n = os.cpu_count() or 1
+    if not pinned:
+        every = set(range(n))
+        return [every] * hubs, every, every, "unpinned: the scheduler places everything"
     if hubs == 1:
         return [server], server, load, note
     return [{i % n} for i in range(hubs)], server, set(range(n)), note
@@ -166,6 +174,25 @@ def _profiled(
     return got[0], got[1], top
 
 
+@contextlib.contextmanager
+def _servers(
+    tmp: Path, tag: str, load: Load, hub_cores: list[set[int]], redis_cores: set[int], tls: bool
+) -> Iterator[tuple[Net, int]]:
+    """A fresh Redis (AOF always) and the hubs on it, each pinned; yields (net, redis pid)."""
+    redis = RedisProcess(tmp / f"hubonly-redis-{tag}").start()
+    try:
+        assert redis.proc is not None
+        pin(redis.proc.pid, redis_cores)
+        net = Net(tmp, redis.url, hubs=len(hub_cores), tls=tls, home=load.home,
+                  preexec=lambda i: os.sched_setaffinity(0, hub_cores[i]))  # fmt: skip
+        try:
+            yield net, redis.proc.pid
+        finally:
+            net.stop()
+    finally:
+        redis.stop()
+
+
 def hub_only(
     tmp: Path,
     *,
@@ -174,6 +201,7 @@ def hub_only(
     tls: bool = False,
     load: Load | None = None,
     profile_s: float = 0,
+    pinned: bool = True,
 ) -> dict[str, Any]:
     """Saturate `hubs` hub(s) with pre-signed envelopes; CPU per message from /proc.
 
@@ -181,39 +209,33 @@ def hub_only(
     run's CPU figures are not comparable with an unprofiled one's).
     """
     load = load or Load(tmp / "home", count=count)
-    hub_cores, redis_cores, load_cores, note = _placement(hubs)
-    tag = f"{load.home.name}-{load.scheme}-{hubs}-{int(tls)}"
-    redis = RedisProcess(tmp / f"hubonly-redis-{tag}").start()
-    try:
-        assert redis.proc is not None
-        pin(redis.proc.pid, redis_cores)
-        net = Net(
-            tmp,
-            redis.url,
-            hubs=hubs,
-            tls=tls,
-            home=load.home,
-            preexec=lambda i: os.sched_setaffinity(0, hub_cores[i]),
-        )
-        try:
-            gen = _loadgen(load, [net.url(i) for i in range(hubs)], load_cores)
-            pids = {f"hub{i}": p for i, p in enumerate(net.pids())}
-            pids |= {"redis": redis.proc.pid, "loadgen": gen.pid}
-            res, used, top = _profiled(gen, pids, profile_s, tmp / f"hubonly-{tag}.raw")
-        finally:
-            net.stop()
-    finally:
-        redis.stop()
+    hub_cores, redis_cores, load_cores, note = _placement(hubs, pinned)
+    tag = f"{load.home.name}-{load.scheme}-{hubs}-{int(tls)}-{int(pinned)}-{len(load.senders)}"
+    with _servers(tmp, tag, load, hub_cores, redis_cores, tls) as (net, redis_pid):
+        gen = _loadgen(load, [net.url(i) for i in range(hubs)], load_cores)
+        pids = {f"hub{i}": p for i, p in enumerate(net.pids())}
+        pids |= {"redis": redis_pid, "loadgen": gen.pid}
+        res, used, top = _profiled(gen, pids, profile_s, tmp / f"hubonly-{tag}.raw")
     out = {**res, **_per_message(res, used, hubs), "tls": tls, "scheme": load.scheme}
     if top is not None:
         out["profile"] = top
-    out["cores"] = {
-        "hubs": [sorted(c) for c in hub_cores],
-        "redis": sorted(redis_cores),
-        "load": sorted(load_cores),
-        "note": note,
-    }
+    cores = {"hubs": [sorted(c) for c in hub_cores], "redis": sorted(redis_cores)}
+    out["cores"] = {**cores, "load": sorted(load_cores), "note": note}
     return out
+
+
+def hub_flash(
+    tmp: Path, *, duration: float, pinned: bool, background: bool = True
+) -> dict[str, Any]:
+    """FLASH at 10/s (under 100 msgs/s routine, or alone) through the hub alone: submit →
+    deliver frame read. The lower bound of issue 19.3's figures: no client cryptography
+    or store in the path.
+    """
+    senders: tuple[str, ...] = ("HR/feed-1:10:FLASH",)
+    if background:
+        senders = ("RS/feed-1:100:ROUTINE", *senders)
+    load = Load(tmp / "home", senders=senders, duration=duration)
+    return hub_only(tmp, load=load, pinned=pinned)
 
 
 def hub_floor(home: Path, *, n: int = 2000, fanout: int = 7, tls: bool = False) -> dict[str, Any]:

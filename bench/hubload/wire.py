@@ -17,8 +17,9 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from hotline.protocol import MAX_FRAME, ProtocolError, Session, SigningKey, auth_payload
+from hotline.protocol.codec import unpack
 
-__all__ = ["Link", "ack_id", "answer_ref", "connect_device", "open_device"]
+__all__ = ["Link", "ack_id", "answer_ref", "connect_device", "delivered_id", "open_device"]
 
 HANDSHAKE_S = 10.0
 
@@ -113,3 +114,18 @@ async def connect_device(url: str, device: str, key: SigningKey, ca: str | None 
         url, ssl=ctx, max_size=MAX_FRAME, compression=None, ping_interval=None, open_timeout=30
     )
     return await open_device(ws, device, key)
+
+
+def delivered_id(frame: Incoming) -> bytes | None:
+    """The envelope id inside a delivery frame (for latency), None when it has none.
+
+    Today's `deliver` carries the envelope; the id is its second element.
+    """
+    env = frame.fields.get("envelope") if frame.type == "deliver" else None
+    if not isinstance(env, bytes):
+        return None
+    try:
+        obj = unpack(env)
+    except ProtocolError:
+        return None
+    return obj[1] if isinstance(obj, list) and len(obj) > 1 and isinstance(obj[1], bytes) else None
