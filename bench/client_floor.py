@@ -36,11 +36,26 @@ __all__ = ["client_floor", "suite_floor"]
 
 
 def _per_call_us(fn: Callable[[], Any], n: int) -> float:
-    fn()  # warm: first-call costs (imports, key parsing caches) are not per message
-    t = time.perf_counter_ns()
+    """This thread's CPU µs per call (CPU time: another process's load does not count)."""
+    t = time.thread_time_ns()
     for _ in range(n):
         fn()
-    return (time.perf_counter_ns() - t) / n / 1e3
+    return (time.thread_time_ns() - t) / n / 1e3
+
+
+def _best_of(fns: dict[str, Callable[[], Any]], n: int, rounds: int = 5) -> dict[str, float]:
+    """Each function measured in `rounds` interleaved rounds; the fastest round of each.
+
+    Interleaving puts a path and its floor under the same machine state; the minimum is
+    the least disturbed round (the box is shared, caches are evicted between rounds).
+    """
+    for fn in fns.values():
+        fn()  # warm: first-call costs (imports, key parsing caches) are not per message
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            best[name] = min(best[name], _per_call_us(fn, n))
+    return best
 
 
 def _client_paths(dev: Device, recv: Device, roster: Roster) -> tuple[Callable[[], Any], ...]:
@@ -107,8 +122,9 @@ def suite_floor(home: Path, n: int) -> dict[str, Any]:
     dev, recv = h.device("RS/officer-1"), h.device("HR/officer-1")
     seal_path, open_path, data = _client_paths(dev, recv, roster)
     seal_floor, open_floor, wraps = _primitive_paths(dev, recv, roster, data)  # type: ignore[misc]
-    s, sf = _per_call_us(seal_path, n), _per_call_us(seal_floor, n)
-    o, of = _per_call_us(open_path, n * 4), _per_call_us(open_floor, n * 4)
+    b = _best_of({"s": seal_path, "sf": seal_floor}, n)
+    b |= _best_of({"o": open_path, "of": open_floor}, n * 4)
+    s, sf, o, of = b["s"], b["sf"], b["o"], b["of"]
     return {
         "wraps": wraps,
         "envelope_bytes": len(data),
@@ -128,5 +144,5 @@ def client_floor(quick: bool) -> dict[str, Any]:
         for suite in ("pq", "classic"):
             home = Path(tmp) / suite
             init_network(home, PARTIES, suite=suite, port=1)  # type: ignore[arg-type]
-            out[suite] = suite_floor(home, 100 if quick else 500)
+            out[suite] = suite_floor(home, 30 if quick else 100)
     return out

@@ -97,8 +97,9 @@ def floor(
 ) -> dict[str, Any]:
     """The floor per message and per delivery for this envelope and fan-out."""
     deliver = pack(["deliver", {"delivery": "1790000000000-0", "envelope": env.encode()}])
-    v = verify_us(env, raw_key, n)
-    w = frame_write_us(deliver, n, tls_dir)
+    # the least disturbed of three rounds each (CPU time already ignores other processes)
+    v = min(verify_us(env, raw_key, n) for _ in range(3))
+    w = min(frame_write_us(deliver, n, tls_dir) for _ in range(3))
     per_msg = v + fanout * w
     return {
         "ed25519_verify_us": round(v, 1),
