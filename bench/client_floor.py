@@ -144,5 +144,5 @@ def client_floor(quick: bool) -> dict[str, Any]:
         for suite in ("pq", "classic"):
             home = Path(tmp) / suite
             init_network(home, PARTIES, suite=suite, port=1)  # type: ignore[arg-type]
-            out[suite] = suite_floor(home, 30 if quick else 100)
+            out[suite] = suite_floor(home, 60 if quick else 100)
     return out
