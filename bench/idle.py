@@ -14,6 +14,8 @@ from websockets.asyncio.client import connect
 from hotline.client.home import Home
 from hotline.protocol import Session, auth_payload
 
+__all__ = ["main"]
+
 
 async def main(a: argparse.Namespace) -> None:
     home = Home(Path(a.home))

@@ -17,6 +17,12 @@ from pathlib import Path
 from hotline.client.events import MessageReceived
 from hotline.client.home import Home
 from hotline.client.hub_client import HubClient
+from hotline.protocol import parse_id_text
+
+from .trace import hook
+
+__all__ = ["main", "recv", "send"]
+
 
 # ~1 KB bodies; feeds may send cyber incidents (national CERT systems do exactly this)
 BODY = {"severity": "high", "sector": "energy", "summary": "Incident " + "x" * 1000}
@@ -35,9 +41,10 @@ async def send(a: argparse.Namespace) -> None:
 
     async def one() -> None:
         try:
-            t0 = time.time_ns()
+            t0, m0 = time.time_ns(), time.monotonic_ns()
             res = await c.send(a.to, "cyber_incident", BODY, precedence=a.precedence, timeout=30)
             out.write(f"{res.id} sent {t0}\n")
+            hook.point("bench_send", parse_id_text(res.id), at_ns=m0)
             if res.status in ("accepted", "duplicate"):
                 out.write(f"{res.id} accepted {time.time_ns()}\n")
         finally:
@@ -73,6 +80,7 @@ async def recv(a: argparse.Namespace) -> None:
             ev = await q.get()
             if isinstance(ev, MessageReceived):
                 out.write(f"{ev.message.id} recv:{c.device.id} {time.time_ns()}\n")
+                hook.point("bench_seen", parse_id_text(ev.message.id), c.device.id)
 
     for c in clients:
         await c.start()
