@@ -4,7 +4,9 @@
   answered "accepted" — a crash or an unreachable hub never loses what an officer sent;
 - inbox: deduplicated by message id, so a redelivered message is shown once;
 - sent: what this party sent, with per-device receipt state;
-- rosters and hub checkpoints seen.
+- rosters and hub checkpoints seen;
+- what the device knows about the log (store_log.py): ids seen, proofs owed, refusals,
+  alerts.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .store_log import LOG_SCHEMA, LogStore
 
 __all__ = ["InboxRow", "Store"]
 
@@ -41,6 +45,14 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS receipt_outbox (id TEXT, rank INTEGER, data BLOB,
   PRIMARY KEY (id, rank));
 """
+# Columns added after the first release: (table, column, declaration). A store made by an
+# older version gains them on open; rows from before read as "unknown" (NULL).
+ADDED_COLUMNS = (
+    ("inbox", "accepted_ms", "INTEGER"),  # the hub's accept time, from the log entry
+    ("inbox", "log_index", "INTEGER"),  # the entry's leaf index in the log
+    ("inbox", "proof", "TEXT NOT NULL DEFAULT 'pending'"),  # pending | proven | failed
+    ("sent", "accepted_ms", "INTEGER"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +73,13 @@ class InboxRow:
     error: str | None
     seq: int
     my_rank: int
+    accepted_ms: int | None = None  # None: stored before accept times were kept
+    proof: str = "pending"  # inclusion in the witnessed log: pending | proven | failed
+
+    @property
+    def log_ms(self) -> int:
+        """The time every deadline counts from: the hub's accept time when known."""
+        return self.accepted_ms if self.accepted_ms is not None else self.received_ms
 
 
 @dataclass(frozen=True)
@@ -74,7 +93,7 @@ class Composed:
     id: bytes
 
 
-class Store:
+class Store(LogStore):
     """One SQLite file per device; safe to share between a client and its UI thread."""
 
     def __init__(self, path: Path) -> None:
@@ -85,7 +104,14 @@ class Store:
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(SCHEMA + LOG_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        for table, column, decl in ADDED_COLUMNS:
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def close(self) -> None:
         with self._lock:
@@ -174,7 +200,9 @@ class Store:
             (mid, envelope, created_ms),
         )
         self.db.execute(
-            "INSERT OR IGNORE INTO sent VALUES (?,?,?,?,?,?,?,?,?,?,NULL)",
+            "INSERT OR IGNORE INTO sent (id, family, recipients, precedence, exercise, "
+            "created_ms, body, in_reply_to, state, position, accepted_ms) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 mid,
                 sent["family"],
@@ -195,6 +223,9 @@ class Store:
             for r in self._x("SELECT id, envelope FROM outbox ORDER BY created_ms, rowid")
         ]
 
+    def in_outbox(self, mid: str) -> bool:
+        return self._x("SELECT 1 FROM outbox WHERE id=?", (mid,)).fetchone() is not None
+
     def outbox_count(self) -> int:
         return int(self._x("SELECT count(*) FROM outbox").fetchone()[0])
 
@@ -208,15 +239,18 @@ class Store:
                 "UPDATE sent SET state='accepted', position=? WHERE id=?", (position, mid)
             )
 
-    def rejected(self, mid: str, error: str) -> None:
+    def refused(self, mid: str, error: str) -> None:
+        """The hub (or a rule) refused it for good: out of the outbox, never resent."""
         with self.transaction():
             self.db.execute("DELETE FROM outbox WHERE id=?", (mid,))
-            self.db.execute("UPDATE sent SET state='rejected', error=? WHERE id=?", (error, mid))
+            self.db.execute("UPDATE sent SET state='refused', error=? WHERE id=?", (error, mid))
 
     def record_sent_copy(self, row: dict[str, Any]) -> None:
         """A message another console of our party sent (seen via our inbox)."""
         self._x(
-            "INSERT OR IGNORE INTO sent VALUES (?,?,?,?,?,?,?,?,?,?,NULL)",
+            "INSERT OR IGNORE INTO sent (id, family, recipients, precedence, exercise, "
+            "created_ms, body, in_reply_to, state, position, accepted_ms) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 row["id"],
                 row["family"],
@@ -228,6 +262,7 @@ class Store:
                 row.get("in_reply_to"),
                 "accepted",
                 row.get("position"),
+                row.get("accepted_ms"),
             ),
         )
 
@@ -285,7 +320,8 @@ class Store:
         cur = self._x(
             "INSERT OR IGNORE INTO inbox (id, sender, device, family, precedence, exercise, "
             "created_ms, received_ms, body, recipients, in_reply_to, supersedes, verified, "
-            "error, seq, envelope) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "error, seq, envelope, accepted_ms, log_index) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 row["id"],
                 row["sender"],
@@ -303,9 +339,18 @@ class Store:
                 row.get("error"),
                 row["seq"],
                 envelope,
+                row.get("accepted_ms"),
+                row.get("log_index"),
             ),
         )
         return cur.rowcount == 1
+
+    def set_proof(self, mid: str, state: str, error: str | None = None) -> None:
+        """Record the inclusion proof's outcome; a failed one also marks the row unverified."""
+        if error is None:
+            self._x("UPDATE inbox SET proof=? WHERE id=?", (state, mid))
+        else:
+            self._x("UPDATE inbox SET proof=?, verified=0, error=? WHERE id=?", (state, error, mid))
 
     def set_my_rank(self, mid: str, rank: int) -> bool:
         cur = self._x("UPDATE inbox SET my_rank=? WHERE id=? AND my_rank < ?", (rank, mid, rank))
@@ -315,7 +360,7 @@ class Store:
         rows = self._x(
             "SELECT id, sender, device, family, precedence, exercise, created_ms, "
             "received_ms, body, recipients, in_reply_to, supersedes, verified, error, "
-            "seq, my_rank FROM inbox ORDER BY received_ms DESC LIMIT ?",
+            "seq, my_rank, accepted_ms, proof FROM inbox ORDER BY received_ms DESC LIMIT ?",
             (limit,),
         ).fetchall()
         return [self._row(r) for r in rows]
@@ -324,7 +369,7 @@ class Store:
         r = self._x(
             "SELECT id, sender, device, family, precedence, exercise, created_ms, "
             "received_ms, body, recipients, in_reply_to, supersedes, verified, error, "
-            "seq, my_rank FROM inbox WHERE id=?",
+            "seq, my_rank, accepted_ms, proof FROM inbox WHERE id=?",
             (mid,),
         ).fetchone()
         return self._row(r) if r else None
@@ -348,6 +393,8 @@ class Store:
             r[13],
             r[14],
             r[15],
+            r[16],
+            r[17] or "pending",
         )
 
     def queue_receipt(self, mid: str, rank: int, data: bytes) -> None:
@@ -358,6 +405,10 @@ class Store:
             (r[0], int(r[1]), bytes(r[2]))
             for r in self._x("SELECT id, rank, data FROM receipt_outbox ORDER BY rowid")
         ]
+
+    def drop_receipts(self, mid: str) -> bool:
+        """Forget queued receipts for ``mid`` (refused for good); True if there were any."""
+        return self._x("DELETE FROM receipt_outbox WHERE id=?", (mid,)).rowcount > 0
 
     def receipt_sent(self, mid: str, rank: int) -> None:
         self._x("DELETE FROM receipt_outbox WHERE id=? AND rank<=?", (mid, rank))

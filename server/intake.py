@@ -1,46 +1,43 @@
 """The accept pipeline shared by the websocket and the REST feed API.
 
-Order matters: decode with limits → the signing device is in the roster,
-current and allowed → it is the authenticated device → the signature
-verifies → the family is allowed → recipients are in the roster → replay /
-clock skew → persist durably → only then "accepted".
+Decode with limits → the acceptance rule (protocol/acceptance.py, the same function
+every client and the auditor apply) with the current roster, the hub's clock and what
+Redis has seen → a hub-signed log event → persist durably → only then "accepted".
+A refusal from an authenticated device is audited (a bounded number per device per
+minute); one from a stranger — bytes whose signature never verified — is only counted.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import RedisError
-
 from hotline.protocol import (
-    ClockSkew,
     Envelope,
-    FamilyNotAllowed,
     ProtocolError,
     Receipt,
-    RecipientError,
     RosterDevice,
     SchemaError,
     SenderMismatch,
-    Unavailable,
     id_text,
 )
-from hotline.protocol.catalogue import needs_reference
-from hotline.protocol.events import LogEvent
+from hotline.protocol.acceptance import Rules, SeenMessage, check_envelope, check_receipt
+from hotline.protocol.errors import KeyError_, SignatureError, UnknownReference
 
+from .event_log import HubSigner
 from .journal import AcceptJournal
 from .metrics import Metrics
+from .rejections import RejectionAudit
 from .roster_store import RosterState
 from .settings_view import HubView
 from .streams import MessageMeta, Streams, lane_for
 
 __all__ = ["Accepted", "Intake"]
 
-SENDING_ROLES = ("officer", "feed")
+#: refusals raised before the signature was checked (R1-R6): the bytes prove nobody
+_BEFORE_SIGNATURE = (KeyError_, SenderMismatch, SignatureError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +55,23 @@ class Accepted:
         }
 
 
+class _Prefetched:
+    """A :class:`~hotline.protocol.acceptance.Seen` over metadata read from Redis."""
+
+    def __init__(self, metas: dict[str, MessageMeta]) -> None:
+        self._metas = metas
+
+    def lookup(self, mid: bytes) -> SeenMessage | None:
+        m = self._metas.get(mid.hex())
+        if m is None:
+            return None
+        return SeenMessage(bytes.fromhex(m.digest), m.sender, "", tuple(m.recipients), 0)
+
+
+def _references(env: Envelope) -> list[str]:
+    return [m.hex() for m in (env.id, env.supersedes, env.in_reply_to) if m is not None]
+
+
 class Intake:
     """Validate, persist and answer; never promise before Redis has it."""
 
@@ -67,138 +81,162 @@ class Intake:
         roster: RosterState,
         view: HubView,
         metrics: Metrics,
+        signer: HubSigner,
         journal: AcceptJournal | None = None,
     ) -> None:
         self.streams = streams
         self.roster = roster
         self.view = view
         self.metrics = metrics
+        self.signer = signer
         self.journal = journal
-
-    def check_envelope(self, data: bytes, auth: RosterDevice | None, now_ms: int) -> Envelope:
-        """Every check that needs no storage. Raises the first ProtocolError found."""
-        env = Envelope.decode(data)
-        roster = self.roster.current
-        dev = roster.device(env.device, now_ms, roles=SENDING_ROLES)
-        if auth is not None and auth.id != env.device:
-            raise SenderMismatch(f"authenticated as {auth.id}, envelope is from {env.device}")
-        env.verify(dev.verify_key)
-        if not dev.may_send(env.family):
-            raise FamilyNotAllowed(f"{dev.id} may not send {env.family}")
-        known = {p.code for p in roster.parties if p.kind in ("party", "observer")}
-        for r in env.recipients:
-            if r not in known:
-                raise RecipientError(
-                    f"recipient {r} is not in roster version {roster.version}", field="recipients"
-                )
-        if needs_reference(env.family) and env.in_reply_to is None:
-            raise SchemaError(
-                f"{env.family} must refer to a message (in_reply_to)", field="in_reply_to"
-            )
-        return env
+        self.rules = Rules(view.max_future_skew_ms, view.max_age_ms)
+        self.rejections = RejectionAudit(streams, signer, metrics)
 
     async def submit(self, data: bytes, auth: RosterDevice | None, now_ms: int) -> Accepted:
         """Accept one envelope (idempotent by id). Raises ProtocolError subclasses."""
-        (res,) = await self.submit_many([data], auth, now_ms)
+        (res,) = await self.submit_many([(None, data)], auth, now_ms)
         if isinstance(res, ProtocolError):
             raise res
         return res
 
     async def submit_many(
-        self, datas: Sequence[bytes], auth: RosterDevice | None, now_ms: int
+        self,
+        items: Sequence[tuple[bytes | None, bytes]],
+        auth: RosterDevice | None,
+        now_ms: int,
     ) -> list[Accepted | ProtocolError]:
-        """Accept a burst of envelopes from one device: one answer each, in order.
+        """Accept a burst of (submit id, envelope bytes) from one device, one answer each.
 
-        Each is checked on its own (a bad one does not spoil the others); the good ones
+        Each is judged on its own (a bad one does not spoil the others); the good ones
         go to Redis in one round trip, so they share one fsync. The log holds them in
         the order given, which keeps per-sender order.
         """
-        out: list[Accepted | ProtocolError | None] = [None] * len(datas)
-        todo: list[
-            tuple[int, Envelope, tuple[str, str, str, Sequence[str], bytes, Sequence[str], str]]
-        ] = []
-        roster = self.roster.current
-        for i, data in enumerate(datas):
+        out: list[Accepted | ProtocolError | None] = [None] * len(items)
+        envs: dict[int, Envelope] = {}
+        for i, (sid, data) in enumerate(items):
             try:
-                env = self.check_envelope(data, auth, now_ms)
-                mid = env.id.hex()
-                skew = env.created_ms - now_ms
-                if skew > self.view.max_future_skew_ms or -skew > self.view.max_age_ms:
-                    meta = await self._meta(mid)
-                    if meta is not None:  # a retry of something accepted long ago: same answer
-                        out[i] = Accepted(env.id, meta.position, True, meta.lane == "urgent")
-                        continue
-                    raise ClockSkew(
-                        f"created_at is {skew / 1000:+.0f} s from the hub's clock; allowed "
-                        f"+{self.view.max_future_skew_ms // 1000} s / "
-                        f"-{self.view.max_age_ms // 1000} s: fix the device clock"
-                    )
-                route_to = sorted(
-                    {d.party for d in roster.seal_targets(env.sender, env.recipients)}
-                    | set(env.recipients)
-                    | {env.sender}
-                )
-                event = LogEvent("accepted", now_ms, self.view.device, data, {}).encode()
-                digest = hashlib.sha256(data).hexdigest()
-                lane = lane_for(env.precedence)
-                todo.append(
-                    (i, env, (mid, digest, env.sender, env.recipients, event, route_to, lane))
-                )
+                envs[i] = self._decode(sid, data)
             except ProtocolError as exc:
                 out[i] = exc
-        if todo:
+        metas = await self.streams.message_metas(
+            sorted({r for e in envs.values() for r in _references(e)})
+        )
+        seen, roster = _Prefetched(metas), self.roster.current
+        todo: list[tuple[int, Envelope, tuple[Any, ...]]] = []
+        for i, env in envs.items():
+            data = items[i][1]
             try:
-                results = await self.streams.accept_many([item for _i, _e, item in todo])
-            except ProtocolError as exc:  # Redis away: none of the burst is promised
-                results = [exc] * len(todo)
-            for (i, env, item), res in zip(todo, results, strict=True):
-                if isinstance(res, ProtocolError):
-                    out[i] = res
-                    continue
-                self.metrics.inc(
-                    "hotline_accepted_total" if not res.duplicate else "hotline_duplicates_total"
-                )
-                if self.journal is not None and not res.duplicate:
-                    self.journal.record(env.id.hex(), res.position)
-                urgent = item[-1] == "urgent"  # the lane, last of the accept arguments
-                out[i] = Accepted(env.id, res.position, res.duplicate, urgent)
+                d = check_envelope(
+                    env, roster=roster, at_ms=now_ms, seen=seen, rules=self.rules,
+                    authenticated=auth.id if auth else None, data=data,
+                )  # fmt: skip
+            except ProtocolError as exc:
+                out[i] = exc
+                continue
+            if d.duplicate:  # a retry: the original answer
+                m = metas[env.id.hex()]
+                out[i] = Accepted(env.id, m.position, True, m.lane == "urgent")
+                continue
+            event = self.signer.event("accepted", now_ms, data, rv=roster.version)
+            todo.append((i, env, self._accept_args(env, data, event)))
+        await self._persist(todo, out)
+        await self._audit_refusals(items, envs, out, auth, now_ms)
         done = [r for r in out if r is not None]
-        assert len(done) == len(datas)  # every envelope has its answer
+        assert len(done) == len(items)  # every envelope has its answer
         return done
 
-    async def _meta(self, mid: str) -> MessageMeta | None:
+    def _decode(self, sid: bytes | None, data: bytes) -> Envelope:
+        env = Envelope.decode(data)
+        if sid is not None and sid != env.id:
+            raise SchemaError("submit.id is not the envelope's id", field="id")
+        return env
+
+    def _accept_args(self, env: Envelope, data: bytes, event: bytes) -> tuple[Any, ...]:
+        route_to = sorted(
+            {d.party for d in self.roster.current.seal_targets(env.sender, env.recipients)}
+            | set(env.recipients)
+            | {env.sender}
+        )
+        digest = hashlib.sha256(data).hexdigest()
+        lane = lane_for(env.precedence)
+        return (env.id.hex(), digest, env.sender, env.recipients, event, route_to, lane)
+
+    async def _persist(
+        self, todo: list[tuple[int, Envelope, tuple[Any, ...]]], out: list[Any]
+    ) -> None:
+        if not todo:
+            return
         try:
-            return await self.streams.message_meta(mid)
-        except (RedisError, OSError) as exc:
-            raise Unavailable("the message store is not reachable; not accepted") from exc
+            results: list[Any] = await self.streams.accept_many([a for _i, _e, a in todo])
+        except ProtocolError as exc:  # Redis away: none of the burst is promised
+            results = [exc] * len(todo)
+        for (i, env, args), res in zip(todo, results, strict=True):
+            if isinstance(res, ProtocolError):
+                out[i] = res
+                continue
+            self.metrics.inc(
+                "hotline_accepted_total" if not res.duplicate else "hotline_duplicates_total"
+            )
+            if self.journal is not None and not res.duplicate:
+                self.journal.record(env.id.hex(), res.position)
+            out[i] = Accepted(env.id, res.position, res.duplicate, args[-1] == "urgent")
+
+    async def _audit_refusals(
+        self,
+        items: Sequence[tuple[bytes | None, bytes]],
+        envs: dict[int, Envelope],
+        out: list[Any],
+        auth: RosterDevice | None,
+        now_ms: int,
+    ) -> None:
+        for i, res in enumerate(out):
+            if not isinstance(res, ProtocolError) or res.transient:
+                continue
+            env = envs.get(i)
+            ref = env.id if env is not None else items[i][0]
+            if auth is not None:
+                await self.rejections.record(res, auth.id, now_ms, ref)
+            elif env is not None and not isinstance(res, _BEFORE_SIGNATURE):
+                # the envelope's own signature verified: a real device, audited
+                await self.rejections.record(res, env.device, now_ms, ref)
+            else:
+                self.metrics.inc("hotline_unauthenticated_rejections_total", code=res.code)
 
     async def receipt(self, data: bytes, auth: RosterDevice, now_ms: int) -> str | None:
-        """Record a signed receipt and route it to the sender's party (and the signer's)."""
-        rcpt = Receipt.decode(data)
-        if rcpt.device != auth.id:
-            raise SenderMismatch(f"authenticated as {auth.id}, receipt is from {rcpt.device}")
-        dev = self.roster.current.device(rcpt.device, now_ms)
-        rcpt.verify(dev.verify_key)
-        mid = rcpt.message_id.hex()
-        meta = await self.streams.message_meta(mid)
-        if meta is None:
-            raise RecipientError("no such message", field="message_id")
-        sender = meta.sender
-        if rcpt.party not in meta.recipients:
-            raise RecipientError(f"{rcpt.party} is not a recipient of this message")
-        event = LogEvent("receipt", now_ms, self.view.device, data, {"sender": sender}).encode()
-        pos = await self.streams.record_receipt(
-            mid, rcpt.device, rcpt.rank, event, sorted({sender, rcpt.party}), meta.lane
+        """Judge and record a signed receipt; route it to the sender's party (and the signer's).
+
+        Raises:
+            ProtocolError: refused (its ``ref`` for the device is the message id).
+        """
+        rc = Receipt.decode(data)
+        meta = await self.streams.message_meta(rc.message_id.hex())
+        seen = _Prefetched({rc.message_id.hex(): meta} if meta else {})
+        try:
+            check_receipt(
+                rc, roster=self.roster.current, at_ms=now_ms, seen=seen, rules=self.rules,
+                authenticated=auth.id,
+            )  # fmt: skip
+        except ProtocolError as exc:
+            await self.rejections.record(exc, auth.id, now_ms, rc.message_id)
+            raise
+        assert meta is not None  # check_receipt refused an unknown message
+        event = self.signer.event(
+            "receipt", now_ms, data, sender=meta.sender, rv=self.roster.current.version
         )
+        pos = await self.streams.record_receipt(
+            rc.message_id.hex(), rc.device, rc.rank, event, sorted({meta.sender, rc.party}),
+            meta.lane,
+        )  # fmt: skip
         if pos:
-            self.metrics.inc("hotline_receipts_total", kind=rcpt.kind)
+            self.metrics.inc("hotline_receipts_total", kind=rc.kind)
         return pos
 
     async def status(self, mid: bytes, asker: RosterDevice) -> dict[str, Any]:
         """Per-recipient delivered / read / acknowledged for the sender's party (and auditors)."""
         meta = await self.streams.message_meta(mid.hex())
         if meta is None:
-            raise RecipientError("no such message", field="id")
+            raise UnknownReference("no such message: check the id", field="id")
         pos, sender, recipients = meta.position, meta.sender, meta.recipients
         if asker.party != sender and asker.role != "auditor" and asker.party not in recipients:
             raise SenderMismatch("only the sender, a recipient or an auditor may ask")
@@ -210,15 +248,3 @@ class Intake:
             best = max((ranks[d] for d in devs), default=-1)
             per_party[party] = {"state": kinds[best] if best >= 0 else "pending", "devices": devs}
         return {"id": id_text(mid), "sender": sender, "position": pos, "recipients": per_party}
-
-    async def log_rejection(
-        self, err: ProtocolError, device: str, now_ms: int, ref: bytes | None = None
-    ) -> None:
-        """Audit a rejection from an authenticated device (pre-auth noise is not logged)."""
-        self.metrics.inc("hotline_rejections_total", code=err.code)
-        extra = {"code": err.code, "device": device, "ref": ref.hex() if ref else ""}
-        # The rejection stands whether or not it could be logged.
-        with contextlib.suppress(ProtocolError):
-            await self.streams.append_event(
-                "rejected", LogEvent("rejected", now_ms, self.view.device, b"", extra).encode()
-            )

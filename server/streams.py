@@ -148,6 +148,7 @@ class MessageMeta:
     sender: str
     recipients: list[str]
     lane: str
+    digest: str = ""  # SHA-256 of the envelope bytes, hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,13 +320,29 @@ class Streams:
 
     async def message_meta(self, mid_hex: str) -> MessageMeta | None:
         """Log position, sender, recipients and lane of an accepted message id."""
-        val = await self.r.hget(IDS, mid_hex)
-        if val is None:
-            return None
-        pos, _digest, sender, recips, *lane = _s(val).split("|")
-        return MessageMeta(
-            pos, sender, [p for p in recips.split(",") if p], lane[0] if lane else "routine"
-        )
+        return (await self.message_metas([mid_hex])).get(mid_hex)
+
+    async def message_metas(self, mids: Sequence[str]) -> dict[str, MessageMeta]:
+        """``message_meta`` for several ids in one round trip (the ones Redis knows)."""
+        if not mids:
+            return {}
+        try:
+            vals = await self.r.hmget(IDS, list(mids))
+        except RedisError as exc:
+            raise Unavailable("the message store is not reachable; not accepted") from exc
+        out: dict[str, MessageMeta] = {}
+        for mid, val in zip(mids, vals, strict=True):
+            if val is None:
+                continue
+            pos, digest, sender, recips, *lane = _s(val).split("|")
+            out[mid] = MessageMeta(
+                pos,
+                sender,
+                [p for p in recips.split(",") if p],
+                lane[0] if lane else "routine",
+                digest,
+            )
+        return out
 
     async def append_event(
         self, etype: str, event: bytes, *, mid: str = "", route_to: Sequence[str] = ()

@@ -1,0 +1,127 @@
+"""What a device's store keeps about the log: seen ids, pending proofs, refusals, alerts.
+
+A mixin of :class:`~.store.Store` (one SQLite file per device). Why these live in the
+store and not in memory: a device that restarts must still know which ids it accepted
+(replay), which deliveries still wait for an inclusion proof, and every security alert
+— including those that arrived while no console was open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from hotline.protocol.acceptance import SeenMessage, envelope_digest
+from hotline.protocol.envelope import Envelope
+
+__all__ = ["LOG_SCHEMA", "Alert", "LogStore"]
+
+LOG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS seen (
+  id BLOB PRIMARY KEY, digest BLOB NOT NULL, sender TEXT NOT NULL, family TEXT NOT NULL,
+  recipients TEXT NOT NULL, accepted_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS proofs (
+  key TEXT NOT NULL, idx INTEGER NOT NULL, leaf BLOB NOT NULL, since_ms INTEGER NOT NULL,
+  PRIMARY KEY (key, idx));
+CREATE TABLE IF NOT EXISTS refusals (
+  delivery TEXT PRIMARY KEY, idx INTEGER, code TEXT NOT NULL, message TEXT NOT NULL,
+  entry BLOB, at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS alerts (
+  n INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, kind TEXT NOT NULL,
+  ref TEXT NOT NULL, message TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    n: int
+    at_ms: int
+    kind: str  # security | integrity | fork | register …
+    ref: str  # what it is about (a message id, "checkpoint", a delivery id)
+    message: str
+    seen: bool
+
+
+class LogStore:
+    """Mixin: needs ``db`` (sqlite3.Connection), ``_lock`` and ``_x`` from Store."""
+
+    db: sqlite3.Connection
+    _lock: threading.RLock
+
+    def _x(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        raise NotImplementedError
+
+    # -- seen: the acceptance rule's memory (protocol.acceptance.Seen) -----------------
+    def lookup(self, mid: bytes) -> SeenMessage | None:
+        r = self._x(
+            "SELECT digest, sender, family, recipients, accepted_ms FROM seen WHERE id=?", (mid,)
+        ).fetchone()
+        if r is None:
+            return None
+        return SeenMessage(bytes(r[0]), r[1], r[2], tuple(p for p in r[3].split(",") if p), r[4])
+
+    def remember(self, env: Envelope, data: bytes, accepted_ms: int) -> None:
+        """Keep an accepted (or own, queued) envelope's identity; the first one stays."""
+        self._x(
+            "INSERT OR IGNORE INTO seen VALUES (?,?,?,?,?,?)",
+            (
+                env.id,
+                envelope_digest(data),
+                env.sender,
+                env.family,
+                ",".join(env.recipients),
+                accepted_ms,
+            ),
+        )
+
+    # -- inclusion proofs still owed ---------------------------------------------------
+    def add_proof(self, key: str, index: int, leaf: bytes, since_ms: int) -> None:
+        self._x("INSERT OR IGNORE INTO proofs VALUES (?,?,?,?)", (key, index, leaf, since_ms))
+
+    def pending_proofs(self) -> Iterator[tuple[str, int, bytes, int]]:
+        for r in self._x("SELECT key, idx, leaf, since_ms FROM proofs ORDER BY idx"):
+            yield r[0], int(r[1]), bytes(r[2]), int(r[3])
+
+    def proof_done(self, key: str) -> None:
+        self._x("DELETE FROM proofs WHERE key=?", (key,))
+
+    # -- deliveries refused by the rule ------------------------------------------------
+    def refuse_delivery(
+        self, delivery: str, index: int | None, code: str, message: str, entry: bytes, at: int
+    ) -> bool:
+        """Keep what was refused (evidence for an auditor); False if already kept."""
+        cur = self._x(
+            "INSERT OR IGNORE INTO refusals VALUES (?,?,?,?,?,?)",
+            (delivery, index, code, message, entry, at),
+        )
+        return cur.rowcount == 1
+
+    def refusals(self) -> list[dict[str, Any]]:
+        rows = self._x(
+            "SELECT delivery, idx, code, message, at_ms FROM refusals ORDER BY at_ms"
+        ).fetchall()
+        keys = ("delivery", "index", "code", "message", "at_ms")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    # -- alerts ------------------------------------------------------------------------
+    def add_alert(self, at_ms: int, kind: str, ref: str, message: str) -> int:
+        cur = self._x(
+            "INSERT INTO alerts (at_ms, kind, ref, message) VALUES (?,?,?,?)",
+            (at_ms, kind, ref, message),
+        )
+        return int(cur.lastrowid or 0)
+
+    def alerts(self, unseen_only: bool = False) -> list[Alert]:
+        sql = "SELECT n, at_ms, kind, ref, message, seen FROM alerts"
+        if unseen_only:
+            sql += " WHERE seen=0"
+        return [
+            Alert(r[0], r[1], r[2], r[3], r[4], bool(r[5]))
+            for r in self._x(sql + " ORDER BY n").fetchall()
+        ]
+
+    def mark_alerts_seen(self, up_to: int) -> None:
+        self._x("UPDATE alerts SET seen=1 WHERE n<=?", (up_to,))
