@@ -345,15 +345,18 @@ class Streams:
         return out
 
     async def append_event(
-        self, etype: str, event: bytes, *, mid: str = "", route_to: Sequence[str] = ()
+        self,
+        etype: str,
+        event: bytes,
+        *,
+        mid: str = "",
+        route_to: Sequence[str] = (),
+        lane: str = "routine",
     ) -> str:
         """Append a non-message event (rejection, roster change, hub start/stop, export)."""
         try:
-            return _s(
-                await self.r.xadd(
-                    LOG, {"t": etype, "e": event, "mid": mid, "to": ",".join(route_to)}
-                )
-            )
+            fields = {"t": etype, "e": event, "mid": mid, "to": ",".join(route_to), "ln": lane}
+            return _s(await self.r.xadd(LOG, fields))
         except RedisError as exc:
             raise Unavailable("the log is not reachable") from exc
 
@@ -423,6 +426,19 @@ class Streams:
 
     async def add_checkpoint(self, data: bytes, size: int) -> None:
         await self.r.xadd(CHECKPOINTS, {"c": data, "size": size})
+
+    async def add_cosignature(self, size: int, device: str, data: bytes) -> None:
+        try:
+            await self.r.hset(f"hl:{{log}}:cosig:{size}", device, data)
+        except RedisError as exc:
+            raise Unavailable("the log is not reachable") from exc
+
+    async def cosignatures(self, size: int) -> list[bytes]:
+        try:
+            raw = await self.r.hgetall(f"hl:{{log}}:cosig:{size}")
+        except RedisError as exc:
+            raise Unavailable("the log is not reachable") from exc
+        return [bytes(v) for _k, v in sorted(raw.items())]
 
     async def index_ids(self, mapping: dict[str, int]) -> None:
         if mapping:

@@ -1,325 +1,200 @@
-"""The websocket endpoint: one Connection per socket, driving the sans-I/O Session."""
+"""The websocket endpoint: one short I/O loop per socket around a sans-I/O HubConnection.
+
+The protocol — handshake and its checks, frame validation, error mapping, close codes,
+deadlines — lives in :mod:`hotline.protocol.connection`. This module moves bytes: it
+reads the one auth frame within the connection's absolute deadline (websocket pings do
+not extend it), then runs a reader (this coroutine), one writer task and one request
+worker, plus the device's delivery pump under the hub's supervisor.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
-import time
-from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from redis.exceptions import RedisError
 
-from hotline.protocol import (
-    MAX_FRAME,
-    AuthError,
-    ClockSkew,
-    ProtocolError,
-    RosterDevice,
-    Session,
-    StateError,
-    Unavailable,
-    auth_payload,
-)
-from hotline.protocol.audit import Checkpoint
-from hotline.protocol.events import LogEvent
+from hotline.protocol import MAX_FRAME, AuthError, ProtocolError
+from hotline.protocol.connection import Authenticated, HubConnection, HubLimits, PeerError
+from hotline.protocol.frames import Bye, Frame
+from hotline.runtime.clock import now_ms
+from hotline.runtime.supervise import Supervised
 
+from .appkeys import LOG_TREE, METRICS, REGISTRY, ROSTER, SETTINGS, SOCKETS, SUPERVISOR
 from .delivery import DeliveryPump
-from .lane_queue import LaneQueue
+from .device_requests import DeviceRequests
 from .streams import InboxEntry
 
-if TYPE_CHECKING:
-    from .hub import Hub
-
-__all__ = ["Connection", "websocket_handler"]
+__all__ = ["DeviceSocket", "websocket_handler"]
 
 log = logging.getLogger("hotline.hub.ws")
 RECEIVING = ("officer", "feed", "auditor", "observer")
-SUBMIT_BURST = 64  # the request queue's size: a device's whole backlog at most
+REQUEST_QUEUE = 64  # a device's requests read ahead of the worker; the reader then waits
 
 
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
+class DeviceSocket:
+    """One device's socket. Registered (for wake-ups and pushes) while open."""
 
-
-class Connection:
-    """One authenticated device's socket: a reader loop, one writer task, one pump."""
-
-    def __init__(self, hub: Hub, ws: web.WebSocketResponse) -> None:
-        self.hub = hub
+    def __init__(self, app: web.Application, ws: web.WebSocketResponse) -> None:
+        self.app = app
         self.ws = ws
-        self.session = Session("hub", now_ms())
-        self.device: RosterDevice | None = None
+        s = app[SETTINGS]
+        self.conn = HubConnection(
+            hub=s.device,
+            conn_id=os.urandom(16),
+            nonce=os.urandom(32),
+            now_ms=now_ms(),
+            roster=app[ROSTER].current,
+            limits=HubLimits(max_skew_ms=s.max_future_skew_ms),
+        )
         self.device_id = ""
         self.party = ""
-        # Replies to the client's own requests; bounded so a client that never
-        # reads blocks only its own reader.
-        self.out = LaneQueue(hub.settings.send_queue)
         self.pump: DeliveryPump | None = None
-        self.requests: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue(maxsize=64)
-        self.draining = False
+        self._ready = asyncio.Event()  # output is queued on the connection
+        self._requests: asyncio.Queue[Frame | None] = asyncio.Queue(maxsize=REQUEST_QUEUE)
 
+    # -- what the registry calls --------------------------------------------------------
     def wake(self) -> None:
-        if self.pump:
+        if self.pump is not None:
             self.pump.wake()
 
+    def kick(self) -> None:
+        """Something was queued on the connection: the writer sends it."""
+        self._ready.set()
+
+    # -- the loop -----------------------------------------------------------------------
     async def run(self) -> None:
-        conn_id, nonce = os.urandom(16), os.urandom(32)
-        hub_id = self.hub.settings.device
-        await self.ws.send_bytes(
-            self.session.send("challenge", hub=hub_id, conn=conn_id, nonce=nonce, at_ms=now_ms())
-        )
-        self.session.data_to_send()
+        self.kick()
+        writer = asyncio.create_task(self._writer(), name="ws-writer")
         try:
-            await self._authenticate(hub_id, conn_id, nonce)
-        except ProtocolError as exc:
-            await self._fatal(exc)
-            return
-        assert self.device is not None
-        writer = asyncio.create_task(self._writer(), name=f"writer:{self.device_id}")
-        worker = asyncio.create_task(self._worker(), name=f"worker:{self.device_id}")
-        pump_task: asyncio.Task[None] | None = None
-        if self.device.role in RECEIVING:
-            s = self.hub.settings
-            self.pump = DeliveryPump(
-                self.hub.streams,
-                self.party,
-                self.device_id,
-                self._send_entry,
-                window=s.send_queue,
-                idle_ms=s.redeliver_idle_ms,
-                max_deliveries=s.max_deliveries,
-                poll_s=s.poll_interval_s,
-                metrics=self.hub.metrics,
-                on_dead_letter=self._dead_letter,
-            )
-            pump_task = asyncio.create_task(self.pump.run(), name=f"pump:{self.device_id}")
-        self.hub.registry.add(self)
-        self.hub.metrics.set("hotline_connections", len(self.hub.registry))
-        try:
-            await self._read_loop()
-            # Frames the device sent before it closed (a last receipt, an ack) were
-            # read off the socket: finish them rather than drop them, within a bound.
-            await self._drain(worker)
+            if await self._handshake():
+                await self._serve()
         finally:
-            self.hub.registry.remove(self)
-            self.hub.metrics.set("hotline_connections", len(self.hub.registry))
-            for t in (pump_task, writer, worker):
-                if t:
-                    t.cancel()
-            for t in (pump_task, writer, worker):
-                if t:
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await t
+            self.kick()
+            await asyncio.wait({writer}, timeout=self.app[SETTINGS].drain_s)
+            writer.cancel()
+            if not self.ws.closed:
+                code = self.conn.close_code or WSCloseCode.OK
+                await self.ws.close(code=code, message=self.conn.close_reason().encode())
 
-    async def _authenticate(self, hub_id: str, conn_id: bytes, nonce: bytes) -> None:
-        deadline = (self.session.deadline() or 0) / 1000 - time.time()
+    async def _handshake(self) -> bool:
+        deadline = self.conn.deadline() or now_ms()
         try:
-            msg = await self.ws.receive(timeout=max(0.1, deadline))
-        except TimeoutError as exc:
-            raise AuthError("no authentication before the handshake deadline") from exc
-        if msg.type != WSMsgType.BINARY:
-            raise AuthError("expected a binary auth frame")
-        self.session.receive_data(msg.data)
-        (frame,) = self.session.events_received()
-        device_id, at, sig = frame["device"], frame["at_ms"], frame["signature"]
-        roster = self.hub.roster.current
-        dev = roster.device(device_id, now_ms(), roles=("officer", "feed", "auditor", "observer"))
+            async with asyncio.timeout(max(0, deadline - now_ms()) / 1000):
+                while self.conn.state not in ("open", "closed"):
+                    msg = await self.ws.receive()
+                    if msg.type != WSMsgType.BINARY:
+                        self.conn.fail(AuthError("expected one binary auth frame"))
+                        break
+                    self.conn.receive_data(msg.data, now_ms())
+                    for ev in self.conn.events_received():
+                        if isinstance(ev, Authenticated):
+                            await self._welcome(ev)
+        except TimeoutError:
+            self.conn.check_time(now_ms())
+        self.kick()
+        if self.conn.failure is not None:
+            self.app[METRICS].inc("hotline_handshake_failures_total", code=self.conn.failure.code)
+        return self.conn.state == "open"
+
+    async def _welcome(self, ev: Authenticated) -> None:
+        chain = self.app[ROSTER].chain
+        newer = [r.encode() for r in chain if r.version > ev.roster_version]
+        latest = self.app[LOG_TREE].latest
+        self.conn.welcome(newer, latest.encode(light=True) if latest else None)
+        self.device_id, self.party = ev.device.id, ev.device.party
+
+    async def _serve(self) -> None:
+        requests = DeviceRequests(self.app, self.conn, self.kick)
+        worker = asyncio.create_task(requests.run(self._requests), name="ws-worker")
+        pumps = self._start_pump(requests)
+        registry = self.app[REGISTRY]
+        registry.add(self)
+        self.app[METRICS].set("hotline_connections", len(registry))
         try:
-            dev.verify_key.verify(sig, auth_payload(hub_id, conn_id, nonce, device_id, at))
-        except ProtocolError as exc:
-            raise AuthError("authentication signature does not verify") from exc
-        if abs(at - now_ms()) > self.hub.settings.max_future_skew_ms:
-            raise ClockSkew("the device clock is too far from the hub's: fix the clock")
-        self.device, self.device_id, self.party = dev, dev.id, dev.party
-        await self.ws.send_bytes(
-            self.session.send("welcome", device=dev.id, roster_version=roster.version, hub=hub_id)
+            await self._read()
+            # Frames the device sent before it closed (a last receipt, an ack) were read:
+            # finish them rather than drop them, within a bound.
+            await self._requests.put(None)
+            await asyncio.wait({worker}, timeout=self.app[SETTINGS].drain_s)
+            if self.pump is not None:
+                await requests.flush_acks(self.pump)
+        finally:
+            registry.remove(self)
+            self.app[METRICS].set("hotline_connections", len(registry))
+            for h in pumps:
+                await h.stop()
+            worker.cancel()
+
+    def _start_pump(self, requests: DeviceRequests) -> list[Supervised]:
+        device = self.conn.device
+        if device is None or device.role not in RECEIVING:
+            return []
+        s = self.app[SETTINGS]
+        self.pump = DeliveryPump(
+            requests.streams,
+            self.party,
+            self.device_id,
+            self._deliver,
+            window=s.send_queue,
+            idle_ms=s.redeliver_idle_ms,
+            max_deliveries=s.max_deliveries,
+            poll_s=s.poll_interval_s,
+            metrics=self.app[METRICS],
+            on_dead_letter=requests.dead_letter,
         )
-        known = frame.fields.get("roster_version", 0)
-        for r in self.hub.roster.chain:
-            if isinstance(known, int) and r.version > known:
-                await self.ws.send_bytes(self.session.send("roster", roster=r.encode()))
-        cp = await self.hub.streams.latest_checkpoint()
-        if cp is not None:  # parties keep the checkpoints they see (fork detection)
-            light = Checkpoint.decode(cp).encode(light=True)
-            await self.ws.send_bytes(self.session.send("checkpoint", checkpoint=light))
-        self.session.data_to_send()
+        requests.pump = self.pump
+        return self.pump.spawn(
+            self.app[SUPERVISOR], f"{self.device_id}#{self.conn.conn_id.hex()[:8]}"
+        )
 
-    async def _fatal(self, exc: ProtocolError) -> None:
-        self.hub.metrics.inc("hotline_rejections_total", code=exc.code)
-        with contextlib.suppress(Exception):
-            if self.session.state != "closed":
-                await self.ws.send_bytes(self.session.send("error", **exc.to_wire()))
-            else:
-                from hotline.protocol import Frame
-
-                await self.ws.send_bytes(Frame("error", exc.to_wire()).encode())
-        await self.ws.close(code=exc.close_code, message=exc.code.encode())
-
-    async def _read_loop(self) -> None:
+    async def _read(self) -> None:
         async for msg in self.ws:
             if msg.type != WSMsgType.BINARY:
                 if msg.type == WSMsgType.TEXT:
-                    await self._reply_error(ProtocolError("frames are binary msgpack"))
+                    self.conn.refuse(ProtocolError("frames are binary msgpack, not text"))
+                    self.kick()
                     continue
-                break
-            try:
-                self.session.receive_data(msg.data)
-            except StateError as exc:
-                await self._fatal(exc)
                 return
-            except ProtocolError as exc:
-                await self._reply_error(exc)
-                continue
-            for frame in self.session.events_received():
-                if frame.type == "bye":
+            self.conn.receive_data(msg.data, now_ms())
+            for ev in self.conn.events_received():
+                if isinstance(ev, PeerError):
+                    self.app[METRICS].inc("hotline_rejections_total", code=ev.error.code)
+                elif isinstance(ev, Bye):
                     return
-                # Handled by one worker, in order; this loop keeps reading so websocket
-                # pings are answered even while a request waits on a slow Redis.
-                await self.requests.put((frame.type, frame.fields))
-
-    async def _worker(self) -> None:
-        held: list[tuple[str, dict[str, Any]] | None] = []
-        while True:
-            item = held.pop() if held else await self.requests.get()
-            if item is None:
+                elif isinstance(ev, Frame):
+                    # One worker handles them in order; this loop keeps reading so pings
+                    # are answered even while a request waits on a slow Redis.
+                    await self._requests.put(ev)
+            self.kick()
+            if self.conn.closed:
                 return
-            if item[0] != "submit":
-                await self._handle(*item)
-                continue
-            # Submits already waiting behind this one go to Redis together (one round
-            # trip, one fsync), still in the order the device sent them.
-            burst = [item[1]]
-            while len(burst) < SUBMIT_BURST and not self.requests.empty():
-                nxt = self.requests.get_nowait()
-                if nxt is None or nxt[0] != "submit":
-                    held.append(nxt)
-                    break
-                burst.append(nxt[1])
-            await self._submit_burst(burst)
 
-    async def _submit_burst(self, burst: list[dict[str, Any]]) -> None:
-        assert self.device is not None
-        hub = self.hub
-        t = now_ms()
-        try:
-            results = await hub.intake.submit_many(
-                [f.get("envelope") for f in burst],
-                self.device,
-                t,
-            )
-        except Exception as exc:  # the connection survives; the peer never sees internals
-            log.exception("internal error handling a submit from %s", self.device_id)
-            hub.metrics.inc("hotline_internal_errors_total")
-            for _f in burst:
-                await self._reply_error(ProtocolError(f"internal error ({type(exc).__name__})"))
-            return
-        for f, res in zip(burst, results, strict=True):
-            if isinstance(res, ProtocolError):
-                ref = f.get("id") if isinstance(f.get("id"), bytes) else None
-                if res.code != "unavailable":
-                    await hub.intake.log_rejection(res, self.device_id, t, ref)
-                await self._reply_error(res, ref=ref)
-            else:
-                # a FLASH sender's "accepted" does not wait behind routine deliveries
-                lane: dict[str, Any] = {"urgent": True} if res.urgent else {}
-                await self._enqueue(
-                    "accepted",
-                    {"id": res.id, "position": res.position, "duplicate": res.duplicate, **lane},
-                    res.urgent,
-                )
-
-    async def _drain(self, worker: asyncio.Task[None]) -> None:
-        self.draining = True
-        with contextlib.suppress(TimeoutError, RedisError, OSError):
-            async with asyncio.timeout(self.hub.settings.drain_s):
-                await self.requests.put(None)
-                await worker
-                if self.pump:  # the last acks, rather than a redelivery next time
-                    await self.pump.flush_acks()
-
-    async def _handle(self, ftype: str, f: dict[str, Any]) -> None:
-        assert self.device is not None
-        hub = self.hub
-        t = now_ms()
-        try:
-            if ftype == "ack":
-                ids = [i for i in f["deliveries"] if isinstance(i, str)][:1000]
-                if self.pump:
-                    self.pump.acked(ids)  # its ack task XACKs them (and retries)
-            elif ftype == "receipt":
-                await hub.intake.receipt(f["receipt"], self.device, t)
-            elif ftype == "status":
-                res2 = await hub.intake.status(f["id"], self.device)
-                await self._reply("status_result", id=f["id"], recipients=res2["recipients"])
-        except ProtocolError as exc:
-            ref = f.get("id") if isinstance(f.get("id"), bytes) else None
-            if ftype == "submit" and exc.code != "unavailable":
-                await hub.intake.log_rejection(exc, self.device_id, t, ref)
-            await self._reply_error(exc, ref=ref)
-        except (RedisError, OSError) as exc:
-            # Storage hiccup: nothing was promised; the client retries.
-            ref = f.get("id") if isinstance(f.get("id"), bytes) else None
-            await self._reply_error(
-                Unavailable(f"the message store is not reachable ({type(exc).__name__})"), ref=ref
-            )
-        except Exception as exc:  # the connection survives; the peer never sees internals
-            log.exception("internal error handling %s from %s", ftype, self.device_id)
-            hub.metrics.inc("hotline_internal_errors_total")
-            await self._reply_error(ProtocolError(f"internal error ({type(exc).__name__})"))
-
-    async def _reply(self, ftype: str, **fields: Any) -> None:
-        await self._enqueue(ftype, fields)
-
-    async def _enqueue(self, ftype: str, fields: dict[str, Any], urgent: bool = False) -> None:
-        if self.draining:
-            return  # the peer has gone; the work is done, the answer has nowhere to go
-        await self.out.put(self.session.send(ftype, **fields), urgent=urgent)
-        self.session.data_to_send()
-
-    async def _reply_error(self, exc: ProtocolError, ref: bytes | None = None) -> None:
-        self.hub.metrics.inc("hotline_rejections_total", code=exc.code)
-        wire: dict[str, Any] = dict(exc.to_wire())
-        if ref is not None:
-            wire["ref"] = ref
-        if self.session.state == "open":
-            await self._reply("error", **wire)
-
-    async def _send_entry(self, e: InboxEntry) -> None:
-        # "urgent" tells the client to handle it before routine deliveries it holds
-        urgent = e.lane == "urgent"
-        lane: dict[str, Any] = {"urgent": True} if urgent else {}
-        if e.type == "env":
-            await self._enqueue("deliver", {"delivery": e.id, "envelope": e.data, **lane}, urgent)
-        else:
-            await self._enqueue("receipt", {"receipt": e.data, "delivery": e.id, **lane}, urgent)
-
-    async def _dead_letter(self, e: InboxEntry) -> None:
-        ev = LogEvent(
-            "dead_letter",
-            now_ms(),
-            self.hub.settings.device,
-            b"",
-            {"device": self.device_id, "entry": e.id, "mid": e.mid},
-        )
-        with contextlib.suppress(ProtocolError):
-            await self.hub.streams.append_event("dead_letter", ev.encode(), mid=e.mid)
+    async def _deliver(self, e: InboxEntry) -> None:
+        self.conn.deliver(e.id, e.event, e.index, e.lane == "urgent")
+        self.kick()
 
     async def _writer(self) -> None:
         while True:
-            data = await self.out.get()
-            if data is None:
+            deadline = self.conn.deadline()
+            try:
+                timeout = None if deadline is None else max(0, deadline - now_ms()) / 1000
+                async with asyncio.timeout(timeout):
+                    await self._ready.wait()
+            except TimeoutError:
+                self.conn.check_time(now_ms())  # the device's roster entry expired
+            self._ready.clear()
+            for data in self.conn.data_to_send():
+                await self.ws.send_bytes(data)
+            if self.conn.closed:
+                code = self.conn.close_code or WSCloseCode.OK
+                await self.ws.close(code=code, message=self.conn.close_reason().encode())
                 return
-            await self.ws.send_bytes(data)
 
 
 async def websocket_handler(request: web.Request) -> web.StreamResponse:
-    from .hub import HUB
-
-    hub = request.app[HUB]
-    s = hub.settings
+    s = request.app[SETTINGS]
     ws = web.WebSocketResponse(
         heartbeat=s.heartbeat_s,
         max_msg_size=MAX_FRAME,
@@ -328,12 +203,10 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
         autoping=True,
     )
     await ws.prepare(request)
-    conn = Connection(hub, ws)
-    hub.sockets.add(ws)
+    sockets = request.app[SOCKETS]
+    sockets.add(ws)
     try:
-        await conn.run()
+        await DeviceSocket(request.app, ws).run()
     finally:
-        hub.sockets.discard(ws)
-        if not ws.closed:
-            await ws.close(code=WSCloseCode.OK)
+        sockets.discard(ws)
     return ws
