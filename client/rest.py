@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import ssl
-import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
+from yarl import URL
 
 from hotline.protocol import error_for_code, unpack
-from hotline.protocol.session import http_auth_payload
+from hotline.protocol.auth import REST_NONCE_BYTES, canonical_query, rest_payload
+from hotline.runtime.clock import now_ms
 
 from .home import Device
 
@@ -36,16 +39,20 @@ class Rest:
             else False
         )
 
-    def _headers(self, method: str, path: str) -> dict[str, str]:
-        at = time.time_ns() // 1_000_000
-        sig = self.device.sign.sign(
-            http_auth_payload(self.hub_id, method, path, self.device.id, at)
-        )
+    def _headers(self, method: str, path: str, query: str, body: bytes) -> dict[str, str]:
+        """The signed headers of one request: a fresh nonce each time (§8.4)."""
+        at, nonce = now_ms(), os.urandom(REST_NONCE_BYTES)
+        payload = rest_payload(self.hub_id, method, path, query, body, self.device.id, at, nonce)
         return {
             "X-Hotline-Device": self.device.id,
             "X-Hotline-Time": str(at),
-            "X-Hotline-Signature": sig.hex(),
+            "X-Hotline-Nonce": nonce.hex(),
+            "X-Hotline-Signature": self.device.sign.sign(payload).hex(),
         }
+
+    @staticmethod
+    def _query(params: dict[str, Any] | None) -> str:
+        return canonical_query(urlencode(sorted((params or {}).items())))
 
     async def request(
         self,
@@ -56,25 +63,22 @@ class Rest:
         timeout: float = 60,
     ) -> bytes:
         """Raw response bytes; a problem answer raises its typed error."""
+        query = self._query(params)
+        url = self.base + path + (f"?{query}" if query else "")
+        headers = self._headers(method, path, query, body or b"")
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as s,
             s.request(
                 method,
-                self.base + path,
-                params=params,
+                URL(url, encoded=True),
                 data=body,
                 ssl=self.ssl,
-                headers=self._headers(method, path),
-            ) as r,
+                headers=headers,
+            ) as r,  # fmt: skip
         ):
             data = await r.read()
             if r.status >= 400:
-                if r.content_type == "application/json":
-                    import json
-
-                    p = json.loads(data)
-                    raise error_for_code(p.get("code", "protocol_error"), p.get("message", ""))
-                raise error_for_code("protocol_error", f"HTTP {r.status}: {data[:200]!r}")
+                raise _problem(r.status, r.content_type, data)
             return data
 
     async def msgpack(self, method: str, path: str, **kw: Any) -> Any:
@@ -83,19 +87,33 @@ class Rest:
     async def download(self, path: str, out: Path, params: dict[str, Any]) -> int:
         """Stream a large response to a file; returns its size."""
         size = 0
+        query = self._query(params)
+        url = self.base + path + (f"?{query}" if query else "")
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3600)) as s,
             s.get(
-                self.base + path, params=params, ssl=self.ssl, headers=self._headers("GET", path)
-            ) as r,
+                URL(url, encoded=True),
+                ssl=self.ssl,
+                headers=self._headers("GET", path, query, b""),
+            ) as r,  # fmt: skip
         ):
             if r.status >= 400:
-                import json
-
-                p = json.loads(await r.read())
-                raise error_for_code(p.get("code", "protocol_error"), p.get("message", ""))
+                raise _problem(r.status, r.content_type, await r.read())
             with open(out, "wb") as f:
                 async for chunk in r.content.iter_chunked(1 << 16):
                     f.write(chunk)
                     size += len(chunk)
         return size
+
+
+def _problem(status: int, content_type: str, data: bytes) -> Exception:
+    """The typed error of a problem answer (RFC 9457 or the hub's JSON)."""
+    if content_type in ("application/problem+json", "application/json"):
+        try:
+            p = json.loads(data)
+            return error_for_code(
+                str(p.get("code", "protocol_error")), str(p.get("title") or p.get("message", ""))
+            )
+        except (ValueError, AttributeError):
+            pass  # not the JSON it claims: reported below as it is
+    return error_for_code("protocol_error", f"HTTP {status}: {data[:200]!r}")

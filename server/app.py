@@ -18,11 +18,12 @@ from hotline.runtime.backoff import Backoff
 from hotline.runtime.supervise import Supervisor, TaskState
 
 from . import ws
-from .appkeys import HEALTH, METRICS, REGISTRY, SETTINGS, SOCKETS, SUPERVISOR, VIEW
+from .appkeys import HEALTH, METRICS, NONCES, REGISTRY, SETTINGS, SOCKETS, SUPERVISOR, VIEW
 from .config import Settings
 from .contexts import CONTEXTS
 from .health import Health
 from .metrics import Metrics
+from .nonces import NonceMemory
 from .registry import Registry
 from .routes import health, log, messages, metrics, roster
 from .routes.problems import error_middleware
@@ -44,6 +45,7 @@ def create_app(settings: Settings) -> web.Application:
     app[HEALTH] = Health(settings.task_crash_hold_s)
     app[REGISTRY] = Registry()
     app[SOCKETS] = set()
+    app[NONCES] = NonceMemory(settings.max_future_skew_ms)
     app[SUPERVISOR] = _supervisor(settings, app[HEALTH], app[METRICS])
     app.cleanup_ctx.extend(CONTEXTS)
     app.on_shutdown.append(_close_websockets)

@@ -12,29 +12,37 @@ from hotline.runtime.supervise import Supervisor
 
 from .checkpointer import Checkpointer
 from .config import Settings
+from .event_log import HubSigner
 from .health import Health
 from .intake import Intake
+from .log_tree import LogTree
 from .metrics import Metrics
+from .nonces import NonceMemory
 from .registry import Registry
 from .roster_store import RosterState
 from .router import Router
 from .settings_view import HubView
 from .streams import Streams
+from .witnesses import Witnesses
 
 __all__ = [
     "CHECKPOINTER",
     "HEALTH",
     "INTAKE",
+    "LOG_TREE",
     "METRICS",
+    "NONCES",
     "REDIS_URL",
     "REGISTRY",
     "ROSTER",
     "ROUTER",
     "SETTINGS",
+    "SIGNER",
     "SOCKETS",
     "STREAMS",
     "SUPERVISOR",
     "VIEW",
+    "WITNESSES",
     "Sockets",
 ]
 
@@ -53,3 +61,7 @@ ROSTER = web.AppKey("roster", RosterState)
 INTAKE = web.AppKey("intake", Intake)
 ROUTER = web.AppKey("router", Router)
 CHECKPOINTER = web.AppKey("checkpointer", Checkpointer)
+SIGNER = web.AppKey("signer", HubSigner)  # the hub's key: every log event it writes is signed
+LOG_TREE = web.AppKey("log_tree", LogTree)  # every checkpointed leaf, for proofs and pushes
+WITNESSES = web.AppKey("witnesses", Witnesses)  # the parties' cosignatures, fork proofs
+NONCES = web.AppKey("nonces", NonceMemory)  # signed REST requests seen (no replay)

@@ -1,8 +1,12 @@
 """Signs checkpoints over the log, one signer at a time (leased).
 
-Before signing anything new, a fresh signer replays the whole log and checks it
-against every earlier checkpoint's window leaves: a log edited in Redis is
-reported loudly and never covered by a new signature.
+The hub signs only what it wrote (docs/protocol.md §9.3): each new entry passes
+:class:`~.log_check.EntryChecker` (the hub's signature or its own journal, the leaf
+index, the acceptance rule) before it is added to the tree; a foreign entry stops
+checkpointing for good and raises the integrity alarm (``/healthz`` 503, metric, an
+``alert`` pushed to every device). Before signing anything new, a fresh signer replays
+the whole log against every earlier checkpoint's window leaves: a log edited in Redis
+is reported loudly and never covered by a new signature.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from hotline.protocol.merkle import Frontier, leaf_hash
 from hotline.runtime.backoff import Backoff, jittered
 from hotline.runtime.clock import now_ms
 
+from .log_check import EntryChecker
 from .metrics import Metrics
-from .streams import CKPT_LEASE, Streams
+from .streams import CKPT_LEASE, LogEntry, Streams
 
 __all__ = ["Checkpointer", "load_leaves"]
 
@@ -53,6 +58,7 @@ class Checkpointer:
         owner: str,
         lease_ms: int,
         metrics: Metrics,
+        checker: Callable[[], EntryChecker],
         on_alarm: Callable[[str], None] = lambda _msg: None,
     ) -> None:
         self.streams = streams
@@ -65,11 +71,14 @@ class Checkpointer:
         self.lease_ms = lease_ms
         self.metrics = metrics
         self.on_alarm = on_alarm
+        self._new_checker = checker
+        self.checker = checker()
         self.integrity_error: str | None = None
         self.leader = False
         self._reset()
 
     def _reset(self) -> None:
+        self.checker = self._new_checker()
         self.frontier = Frontier()
         self.pending: list[bytes] = []
         self.last_id = "0-0"
@@ -114,13 +123,16 @@ class Checkpointer:
             for e in page:
                 leaf = leaf_hash(e.event)
                 i = self.frontier.size
-                if i < len(expected) and leaf != expected[i]:
+                covered = i < len(expected)
+                if covered and leaf != expected[i]:
                     self._alarm(
                         f"log entry {i} (id {e.id}) does not match the "
                         "signed checkpoints: the log was altered"
                     )
+                if not self._admit(i, e, trusted=covered):
+                    return
                 self.frontier.append(leaf)
-                if i >= len(expected):
+                if not covered:
                     self.pending.append(leaf)
                 self.last_id = e.id
             start = page[-1].id
@@ -130,10 +142,23 @@ class Checkpointer:
                 f"checkpoints cover {len(expected)}: entries were removed"
             )
 
+    def _admit(self, i: int, e: LogEntry, *, trusted: bool = False) -> bool:
+        """Whether entry ``i`` may join the tree; a foreign one raises the alarm."""
+        if self.integrity_error is not None:
+            return False
+        try:
+            self.checker.check(i, e.event, getattr(e, "n", None), trusted=trusted)
+        except ProtocolError as exc:
+            self._alarm(f"{exc.message} (id {e.id})")
+            return False
+        return True
+
     async def _step(self) -> None:
         entries = await self.streams.read_log(self.last_id, 1000, 250)
         index: dict[str, int] = {}
         for e in entries:
+            if not self._admit(self.frontier.size, e):
+                break  # nothing after a foreign entry is signed either
             leaf = leaf_hash(e.event)
             if e.type == "accepted" and e.mid:
                 index[e.mid] = self.frontier.size

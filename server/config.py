@@ -47,7 +47,7 @@ class Settings:
     retention_days: float = 30.0
     max_future_skew_ms: int = 120_000
     max_age_ms: int = 7 * 86_400_000
-    checkpoint_interval_s: float = 60.0
+    checkpoint_interval_s: float = 0.5
     checkpoint_every: int = 64
     router_lease_ms: int = 5_000
     poll_interval_s: float = 10.0

@@ -18,32 +18,41 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from hotline.protocol import ProtocolError, SigningKey
-from hotline.protocol.events import LogEvent
+from hotline.protocol.acceptance import Rules
 from hotline.runtime.clock import now_ms
 
 from .appkeys import (
     CHECKPOINTER,
     HEALTH,
     INTAKE,
+    LOG_TREE,
     METRICS,
     REDIS_URL,
     REGISTRY,
     ROSTER,
     ROUTER,
     SETTINGS,
+    SIGNER,
     STREAMS,
     SUPERVISOR,
     VIEW,
+    WITNESSES,
 )
+from .checkpoint_feed import CheckpointFeed
 from .checkpointer import Checkpointer
+from .config import ConfigError
+from .event_log import HubSigner
 from .intake import Intake
 from .journal import AcceptJournal, read_journals
+from .log_check import EntryChecker
+from .log_tree import LogTree
 from .persistence import check_persistence
 from .redis_process import RedisProcess
 from .roster_store import RosterState
 from .router import Notifier, Router
 from .streams import Streams, connect
 from .upkeep import Gauges, Retention
+from .witnesses import Witnesses
 
 __all__ = ["CONTEXTS"]
 
@@ -55,8 +64,20 @@ RECEIVING = ("officer", "feed", "auditor", "observer")
 async def _append(
     app: web.Application, etype: str, payload: bytes, extra: dict[str, object]
 ) -> None:
-    event = LogEvent(etype, now_ms(), app[VIEW].device, payload, extra).encode()
+    event = app[SIGNER].event(etype, now_ms(), payload, **extra)
     await app[STREAMS].append_event(etype, event)
+
+
+async def signer_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The hub's key: every log event and checkpoint it writes carries its signature."""
+    s, view = app[SETTINGS], app[VIEW]
+    key_path = s.path(s.key_file)
+    if not key_path.exists():
+        raise ConfigError(
+            f"the hub's signing key {key_path} is missing: run `hotline init` or set key_file"
+        )
+    app[SIGNER] = HubSigner(SigningKey(key_path.read_bytes()), view.device)
+    yield
 
 
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -122,7 +143,7 @@ async def intake_ctx(app: web.Application) -> AsyncIterator[None]:
             ", ".join(missing),
         )
     journal = AcceptJournal(journal_dir, app[VIEW].instance)
-    app[INTAKE] = Intake(app[STREAMS], app[ROSTER], app[VIEW], metrics, journal)
+    app[INTAKE] = Intake(app[STREAMS], app[ROSTER], app[VIEW], metrics, app[SIGNER], journal)
     try:
         yield
     finally:
@@ -152,21 +173,41 @@ async def notifier_ctx(app: web.Application) -> AsyncIterator[None]:
         await task.stop(STOP_S)
 
 
+async def log_tree_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The checkpointed tree for proofs, kept current; new checkpoints go to every device."""
+    streams = app[STREAMS]
+    tree = app[LOG_TREE] = LogTree()
+    app[WITNESSES] = Witnesses(streams, app[ROSTER], tree, app[METRICS])
+    feed = CheckpointFeed(streams, tree, app[REGISTRY])
+    await feed.load()
+    task = app[SUPERVISOR].spawn("checkpoint-feed", feed.run)
+    try:
+        yield
+    finally:
+        await task.stop(STOP_S)
+
+
 async def checkpointer_ctx(app: web.Application) -> AsyncIterator[None]:
-    s, view = app[SETTINGS], app[VIEW]
-    key_path = s.path(s.key_file)
-    key = SigningKey(key_path.read_bytes()) if key_path.exists() else None
+    s, view, roster = app[SETTINGS], app[VIEW], app[ROSTER]
+    rules = Rules(s.max_future_skew_ms, s.max_age_ms)
+
+    def alarm(message: str) -> None:
+        app[HEALTH].integrity_alarm(message)
+        for sock in app[REGISTRY].all():  # every party hears it at once
+            sock.alert("integrity_alarm", message, now_ms())
+
     ckpt = app[CHECKPOINTER] = Checkpointer(
         app[STREAMS],
-        key,
+        app[SIGNER].key,
         view.device,
-        app[ROSTER].current.network,
+        roster.current.network,
         every=s.checkpoint_every,
         interval_s=s.checkpoint_interval_s,
         owner=view.instance,
         lease_ms=s.router_lease_ms,
         metrics=app[METRICS],
-        on_alarm=app[HEALTH].integrity_alarm,
+        checker=lambda: EntryChecker(roster.chain, app[SIGNER], rules),
+        on_alarm=alarm,
     )
     task = app[SUPERVISOR].spawn("checkpointer", ckpt.run)
     try:
@@ -219,10 +260,12 @@ async def lifecycle_ctx(app: web.Application) -> AsyncIterator[None]:
 CONTEXTS: Sequence = (
     redis_ctx,
     streams_ctx,
+    signer_ctx,
     roster_ctx,
     intake_ctx,
     router_ctx,
     notifier_ctx,
+    log_tree_ctx,
     checkpointer_ctx,
     gauges_ctx,
     retention_ctx,

@@ -30,7 +30,8 @@ HELP = {
     "retention_days": "inbox entries older than this may be trimmed (never unacked ones)",
     "max_future_skew_ms": "created_at may be at most this far ahead of the hub clock",
     "max_age_ms": "and at most this old (the dedupe window)",
-    "checkpoint_interval_s": "sign a log checkpoint at least this often",
+    "checkpoint_interval_s": "sign a checkpoint at most this long after an entry is logged "
+    "(devices send their 'delivered' receipt once a checkpoint proves the entry)",
     "checkpoint_every": "and after this many new log entries",
     "router_lease_ms": "routing / signing lease; a dead hub's lease expires after this",
     "poll_interval_s": "delivery pumps look at Redis at least this often",

@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Protocol
 
+from hotline.protocol import Roster
+
 __all__ = ["Registry", "Wakeable"]
 
 
 class Wakeable(Protocol):
+    """A connected device, as the hub's background tasks reach it."""
+
     device_id: str
     party: str
 
     def wake(self) -> None: ...
+
+    def push_checkpoint(self, light: bytes) -> None: ...
+
+    def alert(self, code: str, message: str, at_ms: int) -> None: ...
+
+    def roster_changed(self, roster: Roster, now_ms: int) -> None: ...
 
 
 class Registry:

@@ -420,6 +420,17 @@ class Streams:
     async def checkpoints(self) -> list[bytes]:
         return [bytes(f[b"c"]) for _eid, f in await self.r.xrange(CHECKPOINTS)]
 
+    async def checkpoints_after(self, after: str, block_ms: int | None) -> list[tuple[str, bytes]]:
+        """Checkpoints added after stream id ``after`` (block up to ``block_ms`` for one)."""
+        try:
+            if block_ms is None:
+                res = await self.r.xrange(CHECKPOINTS, f"({after}" if after != "0-0" else "-")
+                return [(_s(i), bytes(f[b"c"])) for i, f in res]
+            got = await self.r.xread({CHECKPOINTS: after}, count=100, block=block_ms)
+        except RedisError as exc:
+            raise Unavailable("the log is not reachable") from exc
+        return [(_s(i), bytes(f[b"c"])) for _k, entries in got or [] for i, f in entries]
+
     async def latest_checkpoint(self) -> bytes | None:
         res = await self.r.xrevrange(CHECKPOINTS, count=1)
         return bytes(res[0][1][b"c"]) if res else None
@@ -667,6 +678,28 @@ class Streams:
             },
         )
         await self.ack(party, device, [entry.id], entry.lane)
+
+    async def dead_letter_pending(self, party: str, device: str, reason: str) -> int:
+        """Dead-letter everything delivered to ``device`` and not acked (it was revoked)."""
+        moved = 0
+        try:
+            for lane in LANES:
+                key = inbox_key(party, lane)
+                try:
+                    pend = await self.r.xpending_range(key, device, "-", "+", 10_000)
+                except ResponseError:  # no such group
+                    continue
+                ids = [_s(p["message_id"]) for p in pend]
+                for i in ids:
+                    await self.r.xadd(
+                        inbox_key(party) + ":dlq",
+                        {"device": device, "id": i, "lane": lane, "reason": reason},
+                    )
+                if ids:
+                    moved += int(await self.r.xack(key, device, *ids))
+        except RedisError as exc:
+            raise Unavailable("the message store is not reachable") from exc
+        return moved
 
     async def pending(self, party: str, device: str) -> int:
         """Entries delivered to this device and not yet acknowledged, in all lanes."""

@@ -15,7 +15,7 @@ import os
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from hotline.protocol import MAX_FRAME, AuthError, ProtocolError
+from hotline.protocol import MAX_FRAME, AuthError, ProtocolError, Roster
 from hotline.protocol.connection import Authenticated, HubConnection, HubLimits, PeerError
 from hotline.protocol.frames import Bye, Frame
 from hotline.runtime.clock import now_ms
@@ -62,6 +62,21 @@ class DeviceSocket:
     def kick(self) -> None:
         """Something was queued on the connection: the writer sends it."""
         self._ready.set()
+
+    def push_checkpoint(self, light: bytes) -> None:
+        if self.conn.state == "open":
+            self.conn.push_checkpoint(light)
+            self.kick()
+
+    def alert(self, code: str, message: str, at_ms: int) -> None:
+        if self.conn.state == "open":
+            self.conn.alert(code, message, at_ms)
+            self.kick()
+
+    def roster_changed(self, roster: Roster, now_ms: int) -> None:
+        """A newer roster is in force: a revoked or expired device's session ends now."""
+        self.conn.roster_changed(roster, now_ms)
+        self.kick()
 
     # -- the loop -----------------------------------------------------------------------
     async def run(self) -> None:

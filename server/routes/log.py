@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 
 from aiohttp import web
 
-from hotline.protocol import ProtocolError, RecipientError, WrongRole, pack, parse_id_text
+from hotline.protocol import ProtocolError, SchemaError, Unavailable, WrongRole, pack, parse_id_text
 from hotline.protocol.audit import MAGIC, Checkpoint, bundle_record
-from hotline.protocol.events import LogEvent
-from hotline.protocol.merkle import consistency_proof, inclusion_proof
+from hotline.protocol.errors import NotFound
 from hotline.runtime.clock import now_ms
 
-from ..appkeys import CHECKPOINTER, ROSTER, STREAMS, VIEW
-from ..checkpointer import load_leaves
+from ..appkeys import CHECKPOINTER, LOG_TREE, ROSTER, SIGNER, STREAMS, VIEW, WITNESSES
+from ..log_tree import LogTree
 from ..streams import Streams
 from .auth import authenticate
 
-__all__ = ["export", "get_checkpoint", "get_consistency", "get_inclusion", "post_checkpoint"]
+__all__ = [
+    "export",
+    "get_checkpoint",
+    "get_consistency",
+    "get_inclusion",
+    "post_checkpoint",
+    "strict_int",
+]
 
 
 def msgpack_response(obj: object) -> web.Response:
@@ -48,71 +55,83 @@ async def covered_checkpoint(
 
 
 async def get_checkpoint(request: web.Request) -> web.Response:
-    raw = await request.app[STREAMS].latest_checkpoint()
-    if raw is None:
-        raise web.HTTPNotFound(text="no checkpoint yet")
-    return web.Response(
-        body=Checkpoint.decode(raw).encode(light=True), content_type="application/msgpack"
-    )
+    """The latest checkpoint (light) with the parties' cosignatures on it (§9.5)."""
+    cp = request.app[WITNESSES].latest()
+    cosigs = await request.app[WITNESSES].cosignatures(cp.size)
+    return msgpack_response({"checkpoint": cp.encode(light=True), "cosignatures": cosigs})
 
 
 async def post_checkpoint(request: web.Request) -> web.Response:
     """On demand: a checkpoint covering everything logged so far."""
     streams = request.app[STREAMS]
-    authenticate(request)
+    await authenticate(request)
     cp = await covered_checkpoint(request.app, await streams.log_length())
     if cp is None:
-        raise web.HTTPServiceUnavailable(text="no checkpoint could be signed")
+        raise Unavailable("no checkpoint could be signed now: retry")
     return web.Response(body=cp.encode(light=True), content_type="application/msgpack")
 
 
 async def get_inclusion(request: web.Request) -> web.Response:
-    """An inclusion proof that an accepted message is in the log."""
+    """An inclusion proof that an accepted message is in the log, from the stored tree."""
     app, streams = request.app, request.app[STREAMS]
-    authenticate(request)
+    await authenticate(request)
     mid = parse_id_text(request.match_info["id"]).hex()
     index = await streams.leaf_index(mid)
     if index is None:
         await covered_checkpoint(app, await streams.log_length())
         index = await streams.leaf_index(mid)
     if index is None:
-        raise RecipientError("no such message in the log", field="id")
+        raise NotFound("no such message in the log: check the id", field="id")
     cp = await covered_checkpoint(app, index + 1)
-    leaves, _ = await load_leaves(streams)
-    if cp is None or len(leaves) <= index:
-        raise web.HTTPServiceUnavailable(text="not yet covered by a checkpoint")
-    leaves = leaves[: cp.size]
+    tree = app[LOG_TREE]
+    await _caught_up(tree, cp)
+    if cp is None or cp.size not in tree.by_size:
+        raise Unavailable("not yet covered by a checkpoint: retry")
     return msgpack_response(
         {
             "index": index,
             "size": cp.size,
-            "leaf": leaves[index],
-            "proof": inclusion_proof(index, leaves),
+            "leaf": tree.tree.leaf(index),
+            "proof": tree.inclusion(index, cp.size),
             "checkpoint": cp.encode(light=True),
         }
     )
 
 
+async def _caught_up(tree: LogTree, cp: Checkpoint | None, timeout: float = 5.0) -> None:
+    """Wait (bounded) for this hub's tree to hold a checkpoint another task just signed."""
+    deadline = time.monotonic() + timeout
+    while cp is not None and cp.size not in tree.by_size and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)  # the checkpoint feed reads it from Redis
+
+
 async def get_consistency(request: web.Request) -> web.Response:
-    try:
-        m, n = int(request.query["from"]), int(request.query["to"])
-    except (KeyError, ValueError) as exc:
-        raise web.HTTPBadRequest(text="from and to (tree sizes) are required") from exc
-    leaves, _ = await load_leaves(request.app[STREAMS])
-    if not 0 < m <= n <= len(leaves):
-        raise web.HTTPNotFound(text="no checkpoint of that size")
-    return msgpack_response(consistency_proof(m, leaves[:n]))
+    """A consistency proof between two checkpoint sizes, from the stored tree."""
+    await authenticate(request)
+    m = strict_int(request.query, "from")
+    n = strict_int(request.query, "to")
+    return msgpack_response(request.app[LOG_TREE].consistency(m, n))
+
+
+def strict_int(query: Mapping[str, str], name: str) -> int:
+    """A query integer: ASCII digits only, at most 15 of them."""
+    v = query.get(name, "")
+    if not (0 < len(v) <= 15 and v.isascii() and v.isdigit()):
+        raise SchemaError(f"{name}: a non-negative integer of at most 15 digits", field=name)
+    return int(v)
 
 
 async def export(request: web.Request) -> web.StreamResponse:
     """The self-contained bundle for auditors (role auditor only); the export is logged."""
     app, streams = request.app, request.app[STREAMS]
-    dev = authenticate(request)
+    dev = await authenticate(request)
     if dev.role != "auditor":
         raise WrongRole(f"{dev.id} is a {dev.role}: exports are for auditors")
-    to_ms = int(request.query.get("to_ms", "0") or 0)
-    from_ms = int(request.query.get("from_ms", "0") or 0)
-    await covered_checkpoint(app, await streams.log_length())
+    to_ms = strict_int(request.query, "to_ms") if "to_ms" in request.query else 0
+    from_ms = strict_int(request.query, "from_ms") if "from_ms" in request.query else 0
+    final = await covered_checkpoint(app, await streams.log_length())
+    if final is not None:
+        await _witnessed(app, final)
     resp = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
     await resp.prepare(request)
     header = {
@@ -130,13 +149,31 @@ async def export(request: web.Request) -> web.StreamResponse:
     for raw in await streams.checkpoints():
         # Every checkpoint goes out, so a truncated log shows. Only an explicit --to cut
         # leaves out the ones past it (the header records the cut).
-        if not to_ms or Checkpoint.decode(raw).size <= count:
+        size = Checkpoint.decode(raw).size
+        if not to_ms or size <= count:
             await resp.write(bundle_record("checkpoint", raw))
+            for cosig in await app[WITNESSES].cosignatures(size):
+                await resp.write(bundle_record("cosignature", cosig))
     await resp.write_eof()
-    extra = {"auditor": dev.id, "entries": count, "from_ms": from_ms, "to_ms": to_ms}
-    event = LogEvent("export", now_ms(), app[VIEW].device, b"", extra)
-    await streams.append_event("export", event.encode())
+    event = app[SIGNER].event(
+        "export", now_ms(), auditor=dev.id, entries=count, from_ms=from_ms, to_ms=to_ms
+    )
+    await streams.append_event("export", event)
     return resp
+
+
+async def _witnessed(app: web.Application, cp: Checkpoint, timeout: float = 3.0) -> None:
+    """Give the parties' witnesses a moment to cosign the checkpoint just signed.
+
+    An auditor's verify requires a quorum on the bundle's final checkpoint; devices
+    online cosign within milliseconds of its push. Offline parties: the export goes out
+    anyway, and the verify reports what is missing.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cp.size in app[LOG_TREE].by_size and await app[WITNESSES].witnessed(cp):
+            return
+        await asyncio.sleep(0.05)
 
 
 async def _write_entries(resp: web.StreamResponse, streams: Streams, to_ms: int) -> int:
