@@ -1,4 +1,4 @@
-"""A mixed HR/BA/ME team's report: one object, three parties' signatures, each against the roster."""
+"""A mixed HR/BA/ME team report: one object, three parties' signatures, each checked."""
 
 from __future__ import annotations
 
