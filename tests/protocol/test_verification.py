@@ -18,9 +18,7 @@ REGIONAL = load_preset("regional-2026")
 
 def request(mid: str, sender: str, at: str, start: str, **kw: Any) -> Record:
     team = kw.pop("team", [{"name": "Insp.", "party": sender}])
-    body = validate_body(
-        "inspection_request", inspection_request(start, sender, team=team, **kw)
-    )
+    body = validate_body("inspection_request", inspection_request(start, sender, team=team, **kw))
     return record(mid, sender, "inspection_request", at, body)
 
 
@@ -98,9 +96,7 @@ REPLIES = [
 @pytest.mark.parametrize(("at", "late"), REPLIES, ids=[r[0] for r in REPLIES])
 def test_inspection_reply_within_24_hours_under_vienna(at: str, late: bool) -> None:
     ans = answer("r1", "RS", at, "a1")
-    n = Notification(
-        ans.family, dict(ans.body), ans.at_ms, False, "RS", ans.recipients, "r1", "a1"
-    )
+    n = Notification(ans.family, dict(ans.body), ans.at_ms, False, "RS", ans.recipients, "r1", "a1")
     v = evaluate(n, VIENNA, ans.at_ms, SEASON[:1])
     assert v.late is late and v.reply_deadline_ms == ms("2027-01-11T09:00")
     ledger = build_ledger([SEASON[0], ans], VIENNA)
