@@ -97,8 +97,8 @@ class VerificationScreen(Screen[None]):
             self.set_interval(2.0, self.refresh_data)  # countdowns and new arrivals
 
     def refresh_data(self) -> None:
-        if not self.is_mounted:
-            return
+        if not self.query("#ver-requests"):
+            return  # not composed yet: the app refreshes every screen on its stack
         self.view = self.load(self.clock())
         policy = self.view.policies[self.policy_index % len(self.view.policies)]
         example = " (EXAMPLE)" if policy.example else ""
