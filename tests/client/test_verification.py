@@ -58,14 +58,28 @@ def deliver(
 def seed(store: Store, home: Path) -> None:
     """HR asks to inspect RS; RS answers two hours late; the mixed team's report."""
     deliver(store, REQ, "HR", "inspection_request", "2027-01-10T09:00", inspection_request())
-    deliver(store, ANS, "RS", "inspection_response", "2027-01-11T11:00", {"decision": "accept"},
-            in_reply_to=REQ)  # fmt: skip
+    deliver(
+        store,
+        ANS,
+        "RS",
+        "inspection_response",
+        "2027-01-11T11:00",
+        {"decision": "accept"},
+        in_reply_to=REQ,
+    )
     body = report_content(REQ)
     for dev in ("HR/officer-1", "BA/officer-1", "ME/officer-1"):
         body = sign_report(body, dev, Home(home).device(dev).sign)
     deliver(store, REP, "HR", "inspection_report", "2027-03-12T09:00", body, in_reply_to=REQ)
-    deliver(store, "019e7044-8800-7000-8000-0000000000a9", "HR", "inspection_request",
-            "2027-01-11T09:00", inspection_request(), verified=False)  # fmt: skip
+    deliver(
+        store,
+        "019e7044-8800-7000-8000-0000000000a9",
+        "HR",
+        "inspection_request",
+        "2027-01-11T09:00",
+        inspection_request(),
+        verified=False,
+    )
 
 
 def test_the_ledger_from_a_devices_store(classic_home: Path, tmp_path: Path) -> None:
@@ -100,22 +114,55 @@ def hotline(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_cli_check_sends_nothing_and_prints_every_verdict(classic_home: Path) -> None:
     home = str(classic_home)
-    body = {"name": "Winter Shield", "start": "2031-01-12", "end": "2031-01-20",
-            "area": {"type": "Point", "coordinates": [19.8, 45.3]}, "troops": 10_000,
-            "aircraft_sorties": 240}  # fmt: skip
-    r = hotline("check", "--home", home, "--as", "RS", "--type", "military_activity",
-                "--json", json.dumps(body))  # fmt: skip
+    body = {
+        "name": "Winter Shield",
+        "start": "2031-01-12",
+        "end": "2031-01-20",
+        "area": {"type": "Point", "coordinates": [19.8, 45.3]},
+        "troops": 10_000,
+        "aircraft_sorties": 240,
+    }
+    r = hotline(
+        "check",
+        "--home",
+        home,
+        "--as",
+        "RS",
+        "--type",
+        "military_activity",
+        "--json",
+        json.dumps(body),
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["ok"] and [v["policy"] for v in out["verdicts"]] == ["regional-2026", "vienna-2011"]
     assert any(w.startswith("vienna-2011: §40.1.2") for w in out["warnings"])
     assert "policy: notifiable under vienna-2011" in r.stderr
     only = ("--policy", "vienna-2011", "--to", "HR", "BA")
-    r = hotline("check", "--home", home, "--as", "RS", "--type", "military_activity",
-                "--json", json.dumps(body), *only)  # fmt: skip
+    r = hotline(
+        "check",
+        "--home",
+        home,
+        "--as",
+        "RS",
+        "--type",
+        "military_activity",
+        "--json",
+        json.dumps(body),
+        *only,
+    )
     assert [v["policy"] for v in json.loads(r.stdout)["verdicts"]] == ["vienna-2011"]
-    r = hotline("check", "--home", home, "--as", "RS", "--type", "inspection_response",
-                "--json", '{"decision": "refuse"}')  # fmt: skip
+    r = hotline(
+        "check",
+        "--home",
+        home,
+        "--as",
+        "RS",
+        "--type",
+        "inspection_response",
+        "--json",
+        '{"decision": "refuse"}',
+    )
     assert r.returncode == 1 and json.loads(r.stdout)["errors"][0]["field"] == "reason"
     assert r.stderr.strip().splitlines()[-1] == (
         "error: reason: is required: fix the body and check again"
@@ -139,9 +186,15 @@ def test_cli_verification_and_calendar_show(classic_home: Path) -> None:
     (req,) = vienna["requests"]
     assert req["late"] is True and req["quota"] == "within quota: 0 of 3 used in 2027 (§75)"
     assert vienna["quotas"][0] | {"by_requester": None} == {
-        "kind": "inspection", "party": "RS", "year": 2027, "limit": 3, "same_party_limit": 1,
-        "used": 1, "by_requester": None, "cite": "§75",
-    }  # fmt: skip
+        "kind": "inspection",
+        "party": "RS",
+        "year": 2027,
+        "limit": 3,
+        "same_party_limit": 1,
+        "used": 1,
+        "by_requester": None,
+        "cite": "§75",
+    }
     r = hotline("verification", "show", "--home", home, "--as", "ME")
     assert "inspection  HR→RS" in r.stdout and "LATE" in r.stdout
     assert "✓ signed by BA/officer-1, HR/officer-1, ME/officer-1" in r.stdout
@@ -200,9 +253,15 @@ async def test_compose_shows_the_same_check_as_the_cli(classic_home: Path) -> No
         await pilot.pause()
         shown = str(screen.query_one("#verdict", Static).render())
         expected = check_message(
-            hr.store, hr.roster, "HR", "inspection_request", screen.validate_form()[0],
-            recipients=[p for p in ALL if p != "HR"], policies=POLICIES, now_ms=NOW,
-        )  # fmt: skip
+            hr.store,
+            hr.roster,
+            "HR",
+            "inspection_request",
+            screen.validate_form()[0],
+            recipients=[p for p in ALL if p != "HR"],
+            policies=POLICIES,
+            now_ms=NOW,
+        )
         assert [v.summary() for v in expected.verdicts] == shown.splitlines()
         assert "quota from HR exhausted: RS may decline (1 of 1 from HR in 2027, §76)" in shown
     hr.store.close()

@@ -27,8 +27,18 @@ def scripted_year() -> tuple[list[Any], int]:
 
     def send(at: int, sender: str, family: str, body: dict[str, Any], **kw: Any) -> str:
         to = tuple(p for p in ALL if p != sender.partition("/")[0])
-        env = make_envelope(net, sender, to, family, body, seq=next(seq), created_ms=at,
-                            label=f"y{at}", precedence="ROUTINE", **kw)  # fmt: skip
+        env = make_envelope(
+            net,
+            sender,
+            to,
+            family,
+            body,
+            seq=next(seq),
+            created_ms=at,
+            label=f"y{at}",
+            precedence="ROUTINE",
+            **kw,
+        )
         # the hub accepted it 30 s later: lateness is judged at this time, not the sender's
         entries.append(
             (f"{at}-0", LogEvent("accepted", at + 30_000, "HUB/hub-1", env.encode()).encode())
@@ -36,8 +46,13 @@ def scripted_year() -> tuple[list[Any], int]:
         return id_text(env.id)
 
     first = send(ms("2027-01-10T09:00"), "HR/officer-1", "inspection_request", inspection_request())
-    send(ms("2027-01-11T11:00"), "RS/officer-1", "inspection_response", {"decision": "accept"},
-         in_reply_to=_bytes(first))  # fmt: skip
+    send(
+        ms("2027-01-11T11:00"),
+        "RS/officer-1",
+        "inspection_response",
+        {"decision": "accept"},
+        in_reply_to=_bytes(first),
+    )
     for i, p in enumerate(("BA", "ME", "MK")):
         team = [{"name": "Insp.", "party": p}]
         body = inspection_request(f"2027-0{i + 3}-10", p, team=team)
@@ -45,8 +60,13 @@ def scripted_year() -> tuple[list[Any], int]:
     report = report_content(first)
     for dev in ("HR/officer-1", "BA/officer-1", "ME/officer-1"):
         report = sign_report(report, dev, net[dev].sign)
-    send(ms("2027-03-12T09:00"), "HR/officer-1", "inspection_report", report,
-         in_reply_to=_bytes(first))  # fmt: skip
+    send(
+        ms("2027-03-12T09:00"),
+        "HR/officer-1",
+        "inspection_report",
+        report,
+        in_reply_to=_bytes(first),
+    )
     send(
         ms("2026-11-10T09:00"), "HR/officer-1", "annual_calendar", {"year": 2027, "activities": []}
     )
@@ -65,8 +85,9 @@ def test_audit_report_lists_quotas_late_replies_and_missing_calendars() -> None:
     rep = compliance(rows, ["vienna-2011", "regional-2026"], now)
     rs = rep["RS"]
     vienna = [q for q in rs["quotas_used"] if q["policy"] == "vienna-2011"]
-    assert vienna == [{"policy": "vienna-2011", "kind": "inspection", "year": 2027, "used": 4,
-                       "limit": 3}]  # fmt: skip
+    assert vienna == [
+        {"policy": "vienna-2011", "kind": "inspection", "year": 2027, "used": 4, "limit": 3}
+    ]
     (late,) = [x for x in rs["replies_late"] if x["policy"] == "vienna-2011" and x["answered"]]
     assert late["from"] == "HR" and late["answered"] and late["hours_late"] == 2.0
     unanswered = [
