@@ -14,20 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hotline.runtime.clock import now_ms
+
 from .cli_common import EXIT, CliError, emit
 from .compose import expand_recipients
 from .home import Home
 from .store import Store
 from .verification import check_message
 
-__all__ = ["add_check_command", "cmd_check", "load_body", "now_ms"]
-
-
-def now_ms() -> int:
-    # Why not our own clock: one definition of "now" for the CLI (cli_messages owns it).
-    from .cli_messages import now_ms as clock
-
-    return clock()
+__all__ = ["add_check_command", "cmd_check", "load_body"]
 
 
 def load_body(a: argparse.Namespace) -> dict[str, Any]:

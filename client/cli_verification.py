@@ -13,8 +13,9 @@ import datetime as dt
 from pathlib import Path
 
 from hotline.protocol.policy_base import Policy
+from hotline.runtime.clock import now_ms
 
-from .cli_check import add_check_command, now_ms
+from .cli_check import add_check_command
 from .cli_common import EXIT, emit
 from .home import Home
 from .store import Store

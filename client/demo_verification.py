@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any
 
 from hotline.protocol.verification_report import sign_report
+from hotline.runtime.clock import now_ms
 
 from .events import MessageReceived
 from .verification import build_view
@@ -100,7 +100,7 @@ async def verification_scenario(
         report = sign_report(report, dev, clients[dev].device.sign)
     rep = await hr.send("all", "inspection_report", report, in_reply_to=req.id, timeout=15)
     say(f"HR/officer-1   → all   inspection_report signed by HR, BA, ME {rep.status}")
-    view = build_view(hr.store, hr.roster, "HR", ["vienna-2011"], time.time_ns() // 1_000_000)
+    view = build_view(hr.store, hr.roster, "HR", ["vienna-2011"], now_ms())
     st = view.ledgers["vienna-2011"].find(req.id)
     if st is not None:
         late = "LATE" if st.late() else "on time"
