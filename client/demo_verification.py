@@ -46,13 +46,9 @@ async def _arrived(queue: asyncio.Queue[Any], mid: str, timeout: float = 15) -> 
                 return
 
 
-async def verification_scenario(
-    clients: dict[str, Any], say: Callable[[str], None], pace: float
-) -> None:
-    """Play the steps with the demo's connected officer clients."""
-    hr, rs = clients["HR/officer-1"], clients["RS/officer-1"]
-    watch = hr.subscribe()
-    year = dt.datetime.now(dt.UTC).year + 1  # the exchanges for next year
+async def _exchanges(hr: Any, rs: Any, say: Callable[[str], None]) -> None:
+    """Next year's annual information (RS, with its units) and annual calendar (HR)."""
+    year = dt.datetime.now(dt.UTC).year + 1
     info = {
         "year": year,
         "personnel": 28_000,
@@ -65,7 +61,10 @@ async def verification_scenario(
     plan = {"name": "Vigilant Drina", "start": f"{year}-06-02", "end": f"{year}-06-12"}
     res = await hr.send("all", "annual_calendar", {"year": year, "activities": [plan]}, timeout=15)
     say(f"HR/officer-1   → all   annual_calendar {year} {res.status}")
-    request = {
+
+
+def _request() -> dict[str, Any]:
+    return {
         "inspecting": "HR",
         "inspected": "RS",
         "area": RASKA,
@@ -77,16 +76,12 @@ async def verification_scenario(
         "point_of_entry": "Batrovci",
         "lang": "en",
     }
-    req = await hr.send("all", "inspection_request", request, timeout=15)
-    say(f"HR/officer-1   → all   inspection_request of RS, team HR/BA/ME {req.status}")
-    await asyncio.sleep(pace)
-    ans = await rs.send(
-        "all", "inspection_response", {"decision": "accept", "lang": "en"}, in_reply_to=req.id
-    )
-    say(f"RS/officer-1   → all   inspection_response accept {ans.status}")
-    await _arrived(watch, ans.id)
+
+
+def _report(request_id: str, clients: dict[str, Any]) -> dict[str, Any]:
+    """The team's findings, signed by one officer of each party on the team."""
     report: dict[str, Any] = {
-        "request": req.id,
+        "request": request_id,
         "inspecting": "HR",
         "inspected": "RS",
         "start": _day(10),
@@ -98,10 +93,12 @@ async def verification_scenario(
     }
     for dev in ("HR/officer-1", "BA/officer-1", "ME/officer-1"):
         report = sign_report(report, dev, clients[dev].device.sign)
-    rep = await hr.send("all", "inspection_report", report, in_reply_to=req.id, timeout=15)
-    say(f"HR/officer-1   → all   inspection_report signed by HR, BA, ME {rep.status}")
+    return report
+
+
+def _show(hr: Any, request_id: str, say: Callable[[str], None]) -> None:
     view = build_view(hr.store, hr.roster, "HR", ["vienna-2011"], now_ms())
-    st = view.ledgers["vienna-2011"].find(req.id)
+    st = view.ledgers["vienna-2011"].find(request_id)
     if st is not None:
         late = "LATE" if st.late() else "on time"
         quota = st.quota_note(view.policies[0])
@@ -109,3 +106,23 @@ async def verification_scenario(
     for r in view.reports:
         mark = "✓ signed by " + ", ".join(r.signers) if r.problem is None else f"✗ {r.problem}"
         say(f"   HR ledger    team report {mark}")
+
+
+async def verification_scenario(
+    clients: dict[str, Any], say: Callable[[str], None], pace: float
+) -> None:
+    """Play the steps with the demo's connected officer clients."""
+    hr, rs = clients["HR/officer-1"], clients["RS/officer-1"]
+    watch = hr.subscribe()
+    await _exchanges(hr, rs, say)
+    req = await hr.send("all", "inspection_request", _request(), timeout=15)
+    say(f"HR/officer-1   → all   inspection_request of RS, team HR/BA/ME {req.status}")
+    await asyncio.sleep(pace)
+    accept = {"decision": "accept", "lang": "en"}
+    ans = await rs.send("all", "inspection_response", accept, in_reply_to=req.id)
+    say(f"RS/officer-1   → all   inspection_response accept {ans.status}")
+    await _arrived(watch, ans.id)
+    report = _report(req.id, clients)
+    rep = await hr.send("all", "inspection_report", report, in_reply_to=req.id, timeout=15)
+    say(f"HR/officer-1   → all   inspection_report signed by HR, BA, ME {rep.status}")
+    _show(hr, req.id, say)

@@ -80,6 +80,13 @@ def _firsts(records: Iterable[Record]) -> dict[tuple[str, str, int], Record]:
     return out
 
 
+def _state(submitted_ms: int | None, due: dt.date, now_ms: int) -> str:
+    """submitted / late (judged at the first submission) or due / overdue (at now)."""
+    if submitted_ms is not None:
+        return "late" if submitted_ms >= day_after_ms(due) else "submitted"
+    return "overdue" if now_ms >= day_after_ms(due) else "due"
+
+
 def exchange_status(
     records: Iterable[Record],
     parties: Sequence[str],
@@ -103,10 +110,7 @@ def exchange_status(
                 if due is None:
                     continue
                 first = firsts.get((family, party, year))
-                if first is not None:
-                    state = "late" if first.at_ms >= day_after_ms(due) else "submitted"
-                else:
-                    state = "overdue" if now_ms >= day_after_ms(due) else "due"
+                state = _state(first.at_ms if first else None, due, now_ms)
                 out.append(
                     ExchangeStatus(
                         family,
