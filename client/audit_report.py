@@ -221,6 +221,10 @@ def compliance(rows: list[Row], policies: list[str], now_ms: int) -> dict[str, A
         if m.family == "clarification_request":
             _clarification(per, m, hours, answers.get(m.id), now_ms)
     _register_alerts(per, rows)
+    from .verification_audit import audit_findings  # issue 18: quotas, late replies, calendars
+
+    for party, found in audit_findings(rows, policies, now_ms).items():
+        per[party].update(found)
     out: dict[str, Any] = {}
     for party, d in sorted(per.items()):
         acks = d.pop("ack_seconds")

@@ -111,9 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .cli_audit import add_audit_commands
     from .cli_register import add_register_commands
+    from .cli_verification import add_verification_commands
 
     add_audit_commands(sub)
     add_register_commands(sub)
+    add_verification_commands(sub)  # check, verification show, calendar show
 
     keys = sub.add_parser("keys", help="device keys for the roster ceremony")
     ksub = keys.add_subparsers(dest="keys_cmd", required=True)

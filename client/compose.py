@@ -8,14 +8,12 @@ from typing import Any
 
 from hotline.protocol import (
     Envelope,
-    Notification,
     RecipientError,
     Roster,
     SchemaError,
     Verdict,
     default_precedence,
     encode_body,
-    evaluate,
     load_preset,
     new_message_id,
     seal,
@@ -23,6 +21,7 @@ from hotline.protocol import (
 )
 from hotline.protocol.constants import MAX_ENVELOPE, PRECEDENCES
 from hotline.protocol.errors import LimitExceeded
+from hotline.protocol.policy_check import check_notice
 
 from .home import Device
 
@@ -51,9 +50,16 @@ def expand_recipients(spec: str | list[str], roster: Roster, sender: str) -> tup
 def verdicts(
     family: str, body: dict[str, Any], created_ms: int, policies: list[str], now_ms: int
 ) -> list[Verdict]:
-    """The verdict under every configured preset (body must already be validated)."""
-    n = Notification(family, body, created_ms)
-    return [evaluate(n, load_preset(p), now_ms) for p in policies]
+    """The verdict under every configured preset (body must already be validated).
+
+    Through ``check_notice``, the one check behind ``hotline check`` and compose; without
+    a sender or history, so it makes no quota or calendar claims.
+    """
+    presets = [load_preset(p) for p in policies]
+    found = check_notice(
+        family, body, sender="", recipients=(), policies=presets, at_ms=created_ms, now_ms=now_ms
+    )
+    return list(found.verdicts)
 
 
 def compose(

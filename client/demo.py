@@ -167,6 +167,9 @@ async def _scenario(home: Home, clients: dict[str, HubClient], pace: float) -> N
             )
             _say(f"RS/officer-1   → BA    clarification_response {ans.status}")
         await asyncio.sleep(pace)
+    from .demo_verification import verification_scenario  # issue 18: calendars, inspections
+
+    await verification_scenario(clients, _say, pace)
 
 
 async def _watch(name: str, c: HubClient) -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "DOMAIN_HEADER",
     "DOMAIN_RECEIPT",
     "DOMAIN_ROSTER",
+    "DOMAIN_TEAM_REPORT",
     "DOMAIN_WRAP",
     "MAX_BIN",
     "MAX_BODY",
@@ -49,6 +50,8 @@ DOMAIN_EVENT: Final = b"cbm-hotline/v1/event\x00"
 # A party's cosignature over a hub checkpoint (docs/protocol.md §9.5, after C2SP
 # tlog-cosignature): the witness has checked it is consistent with what it saw before.
 DOMAIN_COSIGN: Final = b"cbm-hotline/v1/cosignature\x00"
+# An inspection report co-signed by every party on a mixed team (docs/protocol.md §5.3).
+DOMAIN_TEAM_REPORT: Final = b"cbm-hotline/v1/team-report\x00"
 
 # docs/protocol.md §2.3: decoder limits. The websocket max_msg_size equals MAX_FRAME.
 MAX_FRAME: Final = 1 << 20  # 1 MiB: a whole frame / envelope / roster

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from .catalogue import FAMILY_MODULES
 from .codec import pack, unpack
 from .constants import (
     DOMAIN_ENVELOPE,
@@ -28,20 +29,9 @@ from .signing import sign, verify
 
 __all__ = ["FAMILIES", "Envelope"]
 
-#: every family identifier that may appear on the wire (docs/protocol.md §5)
-FAMILIES = (
-    "military_activity",
-    "drone_flight",
-    "cyber_incident",
-    "arms_transfer",
-    "annual_information",
-    "hotline_message",
-    "clarification_request",
-    "clarification_response",
-    "observation_invitation",
-    "observation_response",
-    "link_test",
-)
+#: every family identifier that may appear on the wire (docs/protocol.md §5): the
+#: catalogue's families, so a family is on the wire exactly when it has a schema
+FAMILIES: tuple[str, ...] = tuple(FAMILY_MODULES)
 
 _MAX_INT = (1 << 63) - 1
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from .catalogue import OFFICER_FAMILIES
 from .codec import pack, unpack
 from .constants import DOMAIN_ROSTER, MAX_FRAME
 from .envelope import FAMILIES
@@ -114,11 +115,14 @@ class RosterDevice:
         return EncryptionPublicKey(suite, self.enc_key)
 
     def may_send(self, family: str) -> bool:
-        """Feeds are limited to their listed families; officers send anything."""
+        """Officers send anything; feeds their listed families, or if none are listed,
+        anything but the officer families (inspections and evaluation visits)."""
         if self.role == "officer":
             return True
         if self.role == "feed":
-            return not self.families or family in self.families
+            if self.families:
+                return family in self.families
+            return family not in OFFICER_FAMILIES
         return False
 
     def to_wire(self) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class HotlineApp(App[None]):
         Binding("c", "compose", "Compose"),
         Binding("s", "sent", "Sent"),
         Binding("h", "hotline", "Hotline"),
+        Binding("v", "verification", "Verify"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear", show=False),
         Binding("ctrl+q", "quit", "Quit"),
@@ -287,6 +288,14 @@ class HotlineApp(App[None]):
             )
         )
         self.push_screen(ConversationScreen(party))
+
+    def action_verification(self) -> None:
+        from .verification import VerificationScreen
+
+        self.push_screen(VerificationScreen.of(self.client, self.policies, self.clock, self.live))
+
+    def on_verification_screen_answer_requested(self, msg: Any) -> None:
+        self.open_compose(msg.family, msg.to, reply_to=msg.request_id)
 
     def action_filter(self) -> None:
         f = self.query_one("#filter", Input)

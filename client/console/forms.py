@@ -7,7 +7,7 @@ from typing import Any
 
 __all__ = ["FORMS", "build_body"]
 
-# (field, kind, placeholder); kinds: text, int, bool, date, datetime, geo, enum:a|b, lang
+# (field, kind, placeholder); kinds: text, int, bool, date, datetime, geo, json, enum:a|b, lang
 FORMS: dict[str, list[tuple[str, str, str]]] = {
     "military_activity": [
         ("name", "text", "exercise name"),
@@ -56,6 +56,46 @@ FORMS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "observation_response": [("accepted", "bool", "yes"), ("observers", "int", "2")],
     "link_test": [("note", "text", "optional")],
+    # issue 18: the verification measures (reports are co-signed, not composed here)
+    "inspection_request": [
+        ("inspecting", "text", "HR (your party)"),
+        ("inspected", "text", "RS"),
+        ("start", "date", "2027-03-10"),
+        ("end", "date", "2027-03-11"),
+        ("grounds", "text", "why"),
+        ("area", "geo", '{"type":"Point","coordinates":[20.6,43.3]}'),
+        (
+            "team",
+            "json",
+            '[{"name":"Col. Horvat","party":"HR"},{"name":"Maj. Hadžić","party":"BA"}]',
+        ),
+        ("observers", "json", '[{"name":"OSCE","organisation":"OSCE"}] (optional)'),
+        ("scheduled", "bool", "no"),
+    ],
+    "inspection_response": [
+        ("decision", "enum:accept|refuse|propose_dates", "accept"),
+        ("reason", "text", "required to refuse"),
+        ("start", "date", "other dates only"),
+        ("end", "date", "other dates only"),
+    ],
+    "evaluation_visit_request": [
+        ("evaluating", "text", "BA (your party)"),
+        ("evaluated", "text", "RS"),
+        ("unit", "text", "the unit as reported"),
+        ("start", "date", "2027-04-02"),
+        ("end", "date", "2027-04-02"),
+        ("team", "json", '[{"name":"Maj. Hadžić","party":"BA"}]'),
+    ],
+    "evaluation_visit_response": [
+        ("decision", "enum:accept|refuse|propose_dates", "accept"),
+        ("reason", "text", "required to refuse"),
+        ("start", "date", "other dates only"),
+        ("end", "date", "other dates only"),
+    ],
+    "annual_calendar": [
+        ("year", "int", "2027"),
+        ("activities", "json", '[{"name":"Drina 27","start":"2027-06-01","end":"2027-06-12"}]'),
+    ],
 }
 
 
@@ -75,11 +115,11 @@ def convert(kind: str, raw: str) -> Any:
         if raw.lower() in ("n", "no", "false", "0"):
             return False
         raise ValueError("yes or no")
-    if kind == "geo":
+    if kind in ("geo", "json"):
         try:
             return json.loads(raw)
         except json.JSONDecodeError:
-            raise ValueError("must be GeoJSON") from None
+            raise ValueError("must be GeoJSON" if kind == "geo" else "must be JSON") from None
     return raw
 
 

@@ -29,6 +29,12 @@ LABELS = {
     "observation_invitation": "Observation invitation",
     "observation_response": "Observation response",
     "link_test": "Link test",
+    "inspection_request": "Inspection request",
+    "inspection_response": "Inspection response",
+    "inspection_report": "Inspection report",
+    "evaluation_visit_request": "Evaluation visit request",
+    "evaluation_visit_response": "Evaluation visit response",
+    "annual_calendar": "Annual calendar",
 }
 
 

@@ -14,8 +14,9 @@ from hotline.protocol import FAMILIES, PRECEDENCES, ProtocolError, default_prece
 from hotline.protocol import validate_body as validate
 
 from ..store import InboxRow
+from ..verification import compose_check
 from .forms import FORMS, build_body
-from .render import LABELS, PREC_MARK, STATE, body_lines, fmt_time, verdicts_for
+from .render import LABELS, PREC_MARK, STATE, body_lines, fmt_time
 
 if TYPE_CHECKING:
     from .app import HotlineApp
@@ -178,8 +179,10 @@ class ComposeScreen(_Base):
             if k not in {n for n, _k, _p in FORMS[self.family]}
         ]
         if clean is not None:
-            now = self.happ.clock()
-            vs = verdicts_for(self.family, clean, now, self.happ.policies, now)
+            now, to = self.happ.clock(), self.query_one("#to", Input).value
+            vs = compose_check(  # the same check as `hotline check` (issue 18)
+                self.happ.client, self.family, clean, to, self.happ.policies, now, self.reply_to
+            ).verdicts
             text = "\n".join(self.verdict_line(v) for v in vs)
         else:
             text = "Fill in the form: " + "; ".join(

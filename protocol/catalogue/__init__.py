@@ -2,7 +2,9 @@
 
 ``validate_body(family, body)`` returns the cleaned body (defaults filled in)
 or raises SchemaError naming the field. ``encode_body`` / ``decode_body``
-give the canonical plaintext that is sealed inside an envelope.
+give the canonical plaintext that is sealed inside an envelope. The envelope's
+``FAMILIES`` tuple is this catalogue's keys, in this order: a family exists on
+the wire exactly when it has a module here.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from ..codec import pack, unpack
 from ..constants import MAX_BODY
 from ..errors import DecodeError, SchemaError
 from . import (
+    annual_calendar,
     annual_information,
     arms_transfer,
     clarification_request,
     clarification_response,
     cyber_incident,
     drone_flight,
+    evaluation_visit_request,
+    evaluation_visit_response,
     hotline_message,
+    inspection_report,
+    inspection_request,
+    inspection_response,
     link_test,
     military_activity,
     observation_invitation,
@@ -30,6 +38,7 @@ from . import (
 
 __all__ = [
     "FAMILY_MODULES",
+    "OFFICER_FAMILIES",
     "decode_body",
     "default_precedence",
     "encode_body",
@@ -52,8 +61,20 @@ FAMILY_MODULES: dict[str, ModuleType] = {
         observation_invitation,
         observation_response,
         link_test,
+        # issue 18: the verification measures (appended: existing order unchanged)
+        inspection_request,
+        inspection_response,
+        inspection_report,
+        evaluation_visit_request,
+        evaluation_visit_response,
+        annual_calendar,
     )
 }
+
+#: families only officers send: a feed needs the family listed in the roster for it
+OFFICER_FAMILIES: frozenset[str] = frozenset(
+    name for name, m in FAMILY_MODULES.items() if getattr(m, "OFFICER_ONLY", False)
+)
 
 
 def _module(family: str) -> ModuleType:

@@ -1,4 +1,9 @@
-"""``annual_information``: the yearly exchange of strength, holdings and budget."""
+"""``annual_information``: the yearly exchange of strength, holdings and budget.
+
+``year`` is the year the information describes (valid from 1 January). ``units``
+is the number of formations and combat units reported (Vienna Document §10):
+the evaluation-visit quota is counted from it (one visit per sixty units).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ __all__ = ["DEFAULT_PRECEDENCE", "FAMILY", "FIELDS", "validate"]
 
 FAMILY: Final = "annual_information"
 DEFAULT_PRECEDENCE: Final = "ROUTINE"
-FIELDS: Final = ("year", "personnel", "holdings", "budget_eur", "lang", "remarks")
+FIELDS: Final = ("year", "personnel", "holdings", "budget_eur", "units", "lang", "remarks")
 
 
 def validate(body: dict[str, Any]) -> dict[str, Any]:
@@ -32,6 +37,8 @@ def validate(body: dict[str, Any]) -> dict[str, Any]:
             raise SchemaError(f"holdings: unknown category {cat!r}", field="holdings")
         clean[cat] = f.nonneg_int(holdings, cat, 1_000_000)
     out["holdings"] = clean
+    if body.get("units") is not None:
+        out["units"] = f.nonneg_int(body, "units", 100_000)
     if body.get("remarks") is not None:
         out["remarks"] = f.text(body, "remarks", 4000)
     if body.get("lang") is not None:

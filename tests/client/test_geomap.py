@@ -52,7 +52,7 @@ async def test_message_view_shows_distance_boundary_and_map(classic_home: Path) 
         await pilot.press("enter")
         await pilot.pause()
         text = str(app.screen.query_one("#msg", Static).render())
-        assert "notifiable under regional-2026 (within" in text
+        assert "notifiable under regional-2026 (Art. 6: within" in text  # every reason cites
         assert "km of the RS–XK boundary" in text
         assert "B nearest point" in text and "│" in text
     hr.store.close()
