@@ -12,7 +12,7 @@ from typing import Any
 from hotline.protocol import ProtocolError
 
 from .cli_common import EXIT, CliError
-from .i18n import LANGUAGES, N_, _, choose_language, use
+from .i18n import LANGUAGES, choose_language, use
 
 __all__ = ["build_parser", "main", "parsers"]
 
@@ -33,22 +33,22 @@ METAVARS = {
     "--lang": "LANG",
 }
 HELP = {
-    "--home": N_("network folder (hotline init)"),
-    "--as": N_("who you are: a party (RS, AUDIT) or one device (RS/officer-1)"),
-    "--hub": N_("hub websocket URL (default: from hotline.toml)"),
-    "--out": N_("where to write the result"),
-    "--from": N_("from this time on (2026-11-22, ISO time or ms)"),
-    "--to": N_("up to this time (2026-11-22, ISO time or ms)"),
-    "--party": N_("only this party"),
-    "--family": N_("only this catalogue family"),
-    "--category": N_("only this register category"),
-    "--format": N_("output format"),
-    "--checkpoint": N_("a checkpoint a party kept (repeatable)"),
+    "--home": "network folder (hotline init)",
+    "--as": "who you are: a party (RS, AUDIT) or one device (RS/officer-1)",
+    "--hub": "hub websocket URL (default: from hotline.toml)",
+    "--out": "where to write the result",
+    "--from": "from this time on (2026-11-22, ISO time or ms)",
+    "--to": "up to this time (2026-11-22, ISO time or ms)",
+    "--party": "only this party",
+    "--family": "only this catalogue family",
+    "--category": "only this register category",
+    "--format": "output format",
+    "--checkpoint": "a checkpoint a party kept (repeatable)",
 }
 
 
 def _home_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument("--home", type=Path, required=required, metavar="DIR", help=_(HELP["--home"]))
+    p.add_argument("--home", type=Path, required=required, metavar="DIR", help=HELP["--home"])
 
 
 def _device_args(p: argparse.ArgumentParser, example: str = "RS or RS/officer-1") -> None:
@@ -58,9 +58,9 @@ def _device_args(p: argparse.ArgumentParser, example: str = "RS or RS/officer-1"
         dest="as_",
         required=True,
         metavar="PARTY[/DEVICE]",
-        help=_("who you are, e.g. {example}").format(example=example),
+        help=(f"who you are, e.g. {example}"),
     )
-    p.add_argument("--hub", metavar="URL", help=_(HELP["--hub"]))
+    p.add_argument("--hub", metavar="URL", help=HELP["--hub"])
 
 
 def _message_commands(
@@ -70,87 +70,87 @@ def _message_commands(
     from . import cli_messages as m
     from .cli_feed import FEED_FORMAT, cmd_feed
 
-    p = cmd("serve", m.cmd_serve, _("run the hub"))
+    p = cmd("serve", m.cmd_serve, "run the hub")
     _home_arg(p)
-    p.add_argument("--host", metavar="ADDRESS", help=_("address to listen on"))
-    p.add_argument("--port", type=int, metavar="PORT", help=_("port to listen on"))
+    p.add_argument("--host", metavar="ADDRESS", help=("address to listen on"))
+    p.add_argument("--port", type=int, metavar="PORT", help=("port to listen on"))
     p.add_argument(
-        "--redis", metavar="URL", help=_("redis:// URL (default: start an embedded redis-server)")
+        "--redis", metavar="URL", help=("redis:// URL (default: start an embedded redis-server)")
     )
 
-    p = cmd("send", m.cmd_send, _("validate, sign, seal and send one notification"))
+    p = cmd("send", m.cmd_send, "validate, sign, seal and send one notification")
     _device_args(p)
-    p.add_argument("--to", required=True, metavar="P1,P2|all", help=_("recipients"))
+    p.add_argument("--to", required=True, metavar="P1,P2|all", help=("recipients"))
     p.add_argument(
-        "--type", required=True, dest="family", metavar="FAMILY", help=_("catalogue family")
+        "--type", required=True, dest="family", metavar="FAMILY", help=("catalogue family")
     )
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--json", metavar="JSON", help=_("the body as JSON"))
-    src.add_argument("--file", type=Path, metavar="FILE", help=_("a file holding the body"))
+    src.add_argument("--json", metavar="JSON", help=("the body as JSON"))
+    src.add_argument("--file", type=Path, metavar="FILE", help=("a file holding the body"))
     p.add_argument(
         "--precedence",
         choices=["ROUTINE", "PRIORITY", "IMMEDIATE", "FLASH"],
-        help=_("precedence (default: the family's)"),
+        help=("precedence (default: the family's)"),
     )
-    p.add_argument("--exercise", action="store_true", help=_("mark as a drill (EXERCISE)"))
-    p.add_argument("--reply-to", metavar="ID", help=_("message id this answers"))
-    p.add_argument("--supersedes", metavar="ID", help=_("message id this amends or cancels"))
+    p.add_argument("--exercise", action="store_true", help=("mark as a drill (EXERCISE)"))
+    p.add_argument("--reply-to", metavar="ID", help=("message id this answers"))
+    p.add_argument("--supersedes", metavar="ID", help=("message id this amends or cancels"))
     p.add_argument(
         "--timeout",
         type=float,
         default=10.0,
         metavar="SECONDS",
-        help=_("how long to wait for the hub's answer before leaving it queued"),
+        help=("how long to wait for the hub's answer before leaving it queued"),
     )
 
-    p = cmd("listen", m.cmd_listen, _("print received messages as JSON lines"))
+    p = cmd("listen", m.cmd_listen, "print received messages as JSON lines")
     _device_args(p, "HR or AUDIT")
-    p.add_argument("--count", type=int, metavar="N", help=_("stop after N messages"))
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help=_("stop after S seconds"))
+    p.add_argument("--count", type=int, metavar="N", help=("stop after N messages"))
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help=("stop after S seconds"))
 
-    p = cmd("status", m.cmd_status, _("per-recipient delivered / read / acknowledged"))
+    p = cmd("status", m.cmd_status, "per-recipient delivered / read / acknowledged")
     _device_args(p)
-    p.add_argument("id", metavar="ID", help=_("the message id (or a unique part of it)"))
+    p.add_argument("id", metavar="ID", help=("the message id (or a unique part of it)"))
 
-    p = cmd("acknowledge", m.cmd_acknowledge, _("sign that your party has taken note"))
+    p = cmd("acknowledge", m.cmd_acknowledge, "sign that your party has taken note")
     _device_args(p)
-    p.add_argument("id", metavar="ID", help=_("the message id (or a unique part of it)"))
+    p.add_argument("id", metavar="ID", help=("the message id (or a unique part of it)"))
 
     p = sub.add_parser(
         "feed",
-        help=_("send JSON lines of notifications from a national system"),
-        description=_("send JSON lines of notifications from a national system"),
+        help=("send JSON lines of notifications from a national system"),
+        description=("send JSON lines of notifications from a national system"),
         epilog=FEED_FORMAT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.set_defaults(fn=cmd_feed)
     _device_args(p, "RS (its feed) or RS/feed-1")
-    p.add_argument("--file", default="-", metavar="FILE", help=_("JSON lines file, or - for stdin"))
+    p.add_argument("--file", default="-", metavar="FILE", help=("JSON lines file, or - for stdin"))
     p.add_argument(
-        "--concurrency", type=int, default=32, metavar="N", help=_("messages in flight at once")
+        "--concurrency", type=int, default=32, metavar="N", help=("messages in flight at once")
     )
     p.add_argument(
         "--tracks",
         action="store_true",
-        help=_(
+        help=(
             "input is track points: notify on entering the border zone, amend at most once "
             "a minute, close on leaving"
         ),
     )
 
-    p = cmd("console", m.cmd_console, _("the duty officer's console"))
+    p = cmd("console", m.cmd_console, "the duty officer's console")
     _device_args(p, "HR or HR/officer-1")
 
-    p = cmd("demo", m.cmd_demo, _("a complete local network playing a short scenario"))
+    p = cmd("demo", m.cmd_demo, "a complete local network playing a short scenario")
     p.add_argument(
         "--dir",
         type=Path,
         metavar="DIR",
-        help=_("keep the demo network here (default: a temporary folder, removed on exit)"),
+        help=("keep the demo network here (default: a temporary folder, removed on exit)"),
     )
-    p.add_argument("--as", dest="as_", default="HR", metavar="PARTY", help=_("whose console"))
-    p.add_argument("--no-console", action="store_true", help=_("print the flow instead"))
-    p.add_argument("--exit", action="store_true", help=_("stop after the scenario"))
+    p.add_argument("--as", dest="as_", default="HR", metavar="PARTY", help=("whose console"))
+    p.add_argument("--no-console", action="store_true", help=("print the flow instead"))
+    p.add_argument("--exit", action="store_true", help=("stop after the scenario"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     top = argparse.ArgumentParser(
         prog="hotline",
-        description=_(
+        description=(
             "CBM Hotline: signed, end-to-end encrypted notifications between defence ministries."
         ),
     )
@@ -172,14 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(fn=fn)
         return p
 
-    p = cmd("init", r.cmd_init, _("create a complete local network in one folder"))
-    p.add_argument("dir", type=Path, metavar="DIR", help=_("an empty folder"))
+    p = cmd("init", r.cmd_init, "create a complete local network in one folder")
+    p.add_argument("dir", type=Path, metavar="DIR", help=("an empty folder"))
     p.add_argument(
-        "--parties", default="AL,BA,HR,ME,MK,RS,XK", metavar="P1,P2", help=_("party codes")
+        "--parties", default="AL,BA,HR,ME,MK,RS,XK", metavar="P1,P2", help=("party codes")
     )
-    p.add_argument("--quorum", type=int, metavar="N", help=_("signatures a roster needs"))
-    p.add_argument("--suite", choices=["pq", "classic"], default="pq", help=_("encryption suite"))
-    p.add_argument("--port", type=int, default=8443, metavar="PORT", help=_("the hub's port"))
+    p.add_argument("--quorum", type=int, metavar="N", help=("signatures a roster needs"))
+    p.add_argument("--suite", choices=["pq", "classic"], default="pq", help=("encryption suite"))
+    p.add_argument("--port", type=int, default=8443, metavar="PORT", help=("the hub's port"))
     _message_commands(sub, cmd)
     add_inbox_command(sub)
     add_audit_commands(sub)
@@ -190,25 +190,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _roster_commands(sub: argparse._SubParsersAction, r: object) -> None:  # type: ignore[type-arg]
-    keys = sub.add_parser("keys", help=_("device keys for the roster ceremony"))
+    keys = sub.add_parser("keys", help=("device keys for the roster ceremony"))
     ksub = keys.add_subparsers(dest="keys_cmd", required=True, metavar="COMMAND")
-    p = ksub.add_parser("new", help=_("create a device's keys; prints its public roster entry"))
+    p = ksub.add_parser("new", help=("create a device's keys; prints its public roster entry"))
     p.set_defaults(fn=r.cmd_keys_new)  # type: ignore[attr-defined]
     _home_arg(p)
-    p.add_argument("--device", required=True, metavar="PARTY/NAME", help=_("e.g. RS/officer-1"))
+    p.add_argument("--device", required=True, metavar="PARTY/NAME", help=("e.g. RS/officer-1"))
     p.add_argument(
         "--role",
         default="officer",
         choices=["officer", "feed", "auditor", "hub", "observer"],
-        help=_("what the device may do"),
+        help=("what the device may do"),
     )
-    p.add_argument("--suite", choices=["pq", "classic"], default="pq", help=_("encryption suite"))
+    p.add_argument("--suite", choices=["pq", "classic"], default="pq", help=("encryption suite"))
     p.add_argument(
-        "--families", default="", metavar="F1,F2", help=_("feeds: the families they may send")
+        "--families", default="", metavar="F1,F2", help=("feeds: the families they may send")
     )
-    roster = sub.add_parser("roster", help=_("the roster ceremony"))
+    roster = sub.add_parser("roster", help=("the roster ceremony"))
     rsub = roster.add_subparsers(dest="roster_cmd", required=True, metavar="COMMAND")
-    p = rsub.add_parser("propose", help=_("assemble an unsigned roster from public entries"))
+    p = rsub.add_parser("propose", help=("assemble an unsigned roster from public entries"))
     p.set_defaults(fn=r.cmd_roster_propose)  # type: ignore[attr-defined]
     p.add_argument(
         "--entries",
@@ -216,33 +216,33 @@ def _roster_commands(sub: argparse._SubParsersAction, r: object) -> None:  # typ
         nargs="+",
         required=True,
         metavar="FILE",
-        help=_("the devices' entry.json files"),
+        help=("the devices' entry.json files"),
     )
-    p.add_argument("--parties", required=True, metavar="CODE=Name,…", help=_("the voting parties"))
-    p.add_argument("--quorum", type=int, required=True, metavar="N", help=_("signatures needed"))
-    p.add_argument("--prev", type=Path, metavar="FILE", help=_("the roster this one follows"))
+    p.add_argument("--parties", required=True, metavar="CODE=Name,…", help=("the voting parties"))
+    p.add_argument("--quorum", type=int, required=True, metavar="N", help=("signatures needed"))
+    p.add_argument("--prev", type=Path, metavar="FILE", help=("the roster this one follows"))
     p.add_argument(
-        "--auditor-copies", action="store_true", help=_("seal every message to the auditors too")
+        "--auditor-copies", action="store_true", help=("seal every message to the auditors too")
     )
-    p.add_argument("--out", type=Path, required=True, metavar="FILE", help=_("where to write it"))
-    p = rsub.add_parser("sign", help=_("add your party's signature to a proposed roster"))
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help=("where to write it"))
+    p = rsub.add_parser("sign", help=("add your party's signature to a proposed roster"))
     p.set_defaults(fn=r.cmd_roster_sign)  # type: ignore[attr-defined]
     _home_arg(p)
-    p.add_argument("--as", dest="as_", required=True, metavar="PARTY", help=_("your party"))
-    p.add_argument("roster", type=Path, metavar="FILE", help=_("the proposed roster"))
-    p = rsub.add_parser("verify", help=_("check a roster's chain and quorum"))
+    p.add_argument("--as", dest="as_", required=True, metavar="PARTY", help=("your party"))
+    p.add_argument("roster", type=Path, metavar="FILE", help=("the proposed roster"))
+    p = rsub.add_parser("verify", help=("check a roster's chain and quorum"))
     p.set_defaults(fn=r.cmd_roster_verify)  # type: ignore[attr-defined]
-    p.add_argument("roster", type=Path, metavar="FILE", help=_("the roster"))
+    p.add_argument("roster", type=Path, metavar="FILE", help=("the roster"))
     p.add_argument(
-        "--prev", type=Path, nargs="*", default=[], metavar="FILE", help=_("earlier versions")
+        "--prev", type=Path, nargs="*", default=[], metavar="FILE", help=("earlier versions")
     )
-    p = rsub.add_parser("show", help=_("print a roster as JSON"))
+    p = rsub.add_parser("show", help=("print a roster as JSON"))
     p.set_defaults(fn=r.cmd_roster_show)  # type: ignore[attr-defined]
-    p.add_argument("roster", type=Path, metavar="FILE", help=_("the roster"))
-    p = rsub.add_parser("install", help=_("put a verified roster into a home"))
+    p.add_argument("roster", type=Path, metavar="FILE", help=("the roster"))
+    p = rsub.add_parser("install", help=("put a verified roster into a home"))
     p.set_defaults(fn=r.cmd_roster_install)  # type: ignore[attr-defined]
     _home_arg(p)
-    p.add_argument("roster", type=Path, metavar="FILE", help=_("the roster"))
+    p.add_argument("roster", type=Path, metavar="FILE", help=("the roster"))
 
 
 def parsers(top: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
@@ -263,7 +263,7 @@ def polish(top: argparse.ArgumentParser) -> None:
             "--lang",
             choices=list(LANGUAGES),
             metavar="LANG",
-            help=_("language: {choices} (default: hotline.toml, then LANG)").format(
+            help=("language: {choices} (default: hotline.toml, then LANG)").format(
                 choices=", ".join(LANGUAGES)
             ),
         )
@@ -274,7 +274,7 @@ def polish(top: argparse.ArgumentParser) -> None:
             if action.metavar is None and action.choices is None:
                 action.metavar = METAVARS.get(opt, opt.lstrip("-").upper().replace("-", "_"))
             if action.help is None and opt in HELP:
-                action.help = _(HELP[opt])
+                action.help = HELP[opt]
 
 
 def _language(argv: Sequence[str] | None) -> None:

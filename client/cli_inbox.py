@@ -90,8 +90,8 @@ def _now() -> int:
 def add_inbox_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "inbox",
-        help=_("list what this device has stored (newest first), with search and filters"),
-        description=_(
+        help=("list what this device has stored (newest first), with search and filters"),
+        description=(
             "List the messages this device has stored, newest first. Search is case-, "
             "diacritic- and script-insensitive (Nis, Niš and Ниш match alike) and takes "
             "from:RS, to:HR, family:drone, prec:flash, date:2026-11-22, is:unread, "
@@ -99,24 +99,24 @@ def add_inbox_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[
         ),
     )
     p.set_defaults(fn=cmd_inbox)
-    p.add_argument("--home", required=True, metavar="DIR", help=_("network folder (hotline init)"))
+    p.add_argument("--home", required=True, metavar="DIR", help=("network folder (hotline init)"))
     p.add_argument(
         "--as",
         dest="as_",
         required=True,
         metavar="PARTY[/DEVICE]",
-        help=_("whose inbox, e.g. HR or HR/officer-1"),
+        help=("whose inbox, e.g. HR or HR/officer-1"),
     )
     state = p.add_mutually_exclusive_group()
-    state.add_argument("--unread", action="store_true", help=_("only messages not yet opened"))
+    state.add_argument("--unread", action="store_true", help=("only messages not yet opened"))
     state.add_argument(
-        "--unacked", action="store_true", help=_("only messages not yet acknowledged")
+        "--unacked", action="store_true", help=("only messages not yet acknowledged")
     )
     state.add_argument(
-        "--overdue", action="store_true", help=_("only answers or acknowledgements I owe, late")
+        "--overdue", action="store_true", help=("only answers or acknowledgements I owe, late")
     )
-    p.add_argument("--search", metavar="TEXT", help=_("words and key:value terms, as above"))
+    p.add_argument("--search", metavar="TEXT", help=("words and key:value terms, as above"))
     p.add_argument(
-        "--since", metavar="TIME", help=_("only messages from then on (2026-11-22, ISO time, ms)")
+        "--since", metavar="TIME", help=("only messages from then on (2026-11-22, ISO time, ms)")
     )
-    p.add_argument("--json", action="store_true", help=_("JSON lines instead of a table"))
+    p.add_argument("--json", action="store_true", help=("JSON lines instead of a table"))
