@@ -47,6 +47,15 @@ HELP = {
 }
 
 
+#: help for positional arguments that other modules add without it
+POSITIONAL_HELP = {
+    "bundle": "an audit bundle (hotline audit export)",
+    "id": "a message id (or a unique part of it)",
+    "roster": "a roster file",
+    "dir": "a folder",
+}
+
+
 def _home_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
     p.add_argument("--home", type=Path, required=required, metavar="DIR", help=HELP["--home"])
 
@@ -268,6 +277,8 @@ def polish(top: argparse.ArgumentParser) -> None:
             ),
         )
         for action in p._actions:
+            if not action.option_strings and action.help is None:
+                action.help = POSITIONAL_HELP.get(action.dest, action.dest)
             opt = next((o for o in action.option_strings if o.startswith("--")), None)
             if opt is None or action.nargs == 0:
                 continue
