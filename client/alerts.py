@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
+
+from hotline.runtime.clock import now_ms
 
 from .events import Event, SecurityAlert
 from .register import register_for
 from .store import Store
 
 __all__ = ["keep_alert", "record_alerts", "sync_register_alerts"]
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def keep_alert(store: Store, ev: SecurityAlert, at_ms: int) -> bool:

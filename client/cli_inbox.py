@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import Any
 
+from hotline.runtime.clock import now_ms
+
 from .attention import message_time, overdue_for_me
 from .cli_common import EXIT, emit, resolve_as
 from .cli_messages import READERS, message_json
@@ -62,7 +64,7 @@ def cmd_inbox(a: argparse.Namespace) -> int:
             + (["is:overdue"] if a.overdue else [])
         )
         rows = store.inbox(100_000)
-        late = overdue_for_me(rows, store.sent(100_000), home.policies, _now())
+        late = overdue_for_me(rows, store.sent(100_000), home.policies, now_ms())
         since = _since(a.since)
         found = [
             m
@@ -79,12 +81,6 @@ def cmd_inbox(a: argparse.Namespace) -> int:
     if not found and not a.json:
         print(_("no messages match"), file=sys.stderr)
     return EXIT["ok"]
-
-
-def _now() -> int:
-    import time
-
-    return time.time_ns() // 1_000_000
 
 
 def add_inbox_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
