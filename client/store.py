@@ -4,7 +4,8 @@
   answered "accepted" — a crash or an unreachable hub never loses what an officer sent;
 - inbox: deduplicated by message id, so a redelivered message is shown once;
 - sent: what this party sent, with per-device receipt state;
-- rosters and hub checkpoints seen.
+- rosters and hub checkpoints seen;
+- alerts and receipt times (store_attention.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["InboxRow", "Store"]
+from .store_attention import AlertRow, AttentionTables
+
+__all__ = ["AlertRow", "InboxRow", "Store"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -74,7 +77,7 @@ class Composed:
     id: bytes
 
 
-class Store:
+class Store(AttentionTables):
     """One SQLite file per device; safe to share between a client and its UI thread."""
 
     def __init__(self, path: Path) -> None:
@@ -86,6 +89,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        self._init_attention()
 
     def close(self) -> None:
         with self._lock:
@@ -262,8 +266,9 @@ class Store:
 
     # -- receipts ----------------------------------------------------------------
     def record_receipt(self, mid: str, device: str, rank: int, at_ms: int) -> bool:
-        """Keep the highest state per device; True if it rose."""
+        """Keep the highest state per device (and every state's time); True if it rose."""
         with self._lock:
+            self._log_receipt(mid, device, rank, at_ms)
             cur = self.db.execute(
                 "SELECT rank FROM receipts WHERE id=? AND device=?", (mid, device)
             ).fetchone()
