@@ -40,7 +40,12 @@ def canonical_query(query: str | Iterable[tuple[str, str]]) -> str:
     Why: ``?a=1&b=2`` and ``?b=2&a=1`` are the same request; the signature must not
     depend on how a client library happened to order or encode them.
     """
-    pairs = parse_qsl(query, keep_blank_values=True) if isinstance(query, str) else list(query)
+    if not isinstance(query, str):
+        return urlencode(sorted(query))
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:  # what was signed must be what is read
+        raise SchemaError("query: not valid UTF-8 after percent-decoding", field="query") from exc
     return urlencode(sorted(pairs))
 
 
