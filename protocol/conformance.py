@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from . import merkle
 from .acceptance import check_hub_event
-from .auth import auth_payload, canonical_query, rest_payload
+from .auth import auth_payload, canonical_query, rest_payload, rest_payload_v1
 from .catalogue import decode_body
 from .checkpoint import Checkpoint
 from .codec import pack, unpack
@@ -35,7 +35,6 @@ from .keys import SUITES, EncryptionPrivateKey, SigningKey, VerifyKey
 from .receipts import Receipt
 from .roster import Roster, verify_transition
 from .sealing import open_sealed
-from .session import http_auth_payload
 from .witness import Cosignature
 
 __all__ = ["KINDS", "decode_bytes", "matches", "run_case", "typed", "untyped"]
@@ -242,7 +241,7 @@ def _cosignature_verify(inp: Json) -> Json:
 
 
 def _rest_v1_payload(inp: Json) -> bytes:
-    return http_auth_payload(inp["hub"], inp["method"], inp["path"], inp["device"], inp["at_ms"])
+    return rest_payload_v1(inp["hub"], inp["method"], inp["path"], inp["device"], inp["at_ms"])
 
 
 def _signed_request(payload: Callable[[Json], bytes]) -> Callable[[Json], Json]:
