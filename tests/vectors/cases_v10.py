@@ -290,6 +290,15 @@ def rest_v2_cases(vectors: list[dict[str, Any]]) -> list[dict]:
         )
     out.append(
         case(
+            "rest/v2/query-not-utf8",
+            "rest.v2.sign_verify",
+            "a query that is not UTF-8 is refused before any signature is checked",
+            {**base, "query": "from_ms=%FF"},
+            err("schema_error"),
+        )
+    )
+    out.append(
+        case(
             "rest/v2/nonce-15-bytes",
             "rest.v2.sign_verify",
             "a nonce is 16 bytes",
