@@ -19,7 +19,8 @@ from hotline.protocol import (
     seal,
     validate_body,
 )
-from hotline.protocol.constants import PRECEDENCES
+from hotline.protocol.constants import MAX_ENVELOPE, PRECEDENCES
+from hotline.protocol.errors import LimitExceeded
 from hotline.protocol.policy_check import check_notice
 
 from .home import Device
@@ -110,4 +111,11 @@ def compose(
     if not any(t[0].partition("/")[0] in recipients for t in targets):
         raise RecipientError("no recipient device has a key of this suite in the roster")
     ct = seal(encode_body(family, clean), env.header_digest(), suite, targets, os.urandom(44))
-    return replace(env, ciphertext=ct).signed(device.sign), clean
+    out = replace(env, ciphertext=ct).signed(device.sign)
+    size = len(out.encode())
+    if size > MAX_ENVELOPE:
+        raise LimitExceeded(
+            f"the sealed message is {size} bytes, over {MAX_ENVELOPE}: shorten the body or "
+            "send to fewer parties at a time"
+        )
+    return out, clean

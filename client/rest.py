@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from hotline.protocol import error_for_code, unpack
-from hotline.protocol.session import http_auth_payload
+from hotline.protocol.auth import rest_payload_v1 as http_auth_payload
 
 from .home import Device
 

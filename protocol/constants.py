@@ -23,6 +23,7 @@ __all__ = [
     "MAX_BODY",
     "MAX_CONTAINER",
     "MAX_DEPTH",
+    "MAX_ENVELOPE",
     "MAX_FRAME",
     "MAX_RECIPIENTS",
     "MAX_STR",
@@ -43,10 +44,10 @@ DOMAIN_RECEIPT: Final = b"cbm-hotline/v1/receipt\x00"
 DOMAIN_ROSTER: Final = b"cbm-hotline/v1/roster\x00"
 DOMAIN_AUTH: Final = b"cbm-hotline/v1/auth\x00"
 DOMAIN_CHECKPOINT: Final = b"cbm-hotline/v1/checkpoint\x00"
-# A hub's signature over one log event (docs/protocol.md §9): the log says who wrote each
+# A hub's signature over one log event (docs/protocol.md §9.1): the log says who wrote each
 # entry, so an entry written straight into Redis is told apart from the hub's own.
 DOMAIN_EVENT: Final = b"cbm-hotline/v1/event\x00"
-# A party's cosignature over a hub checkpoint (docs/protocol.md §9.4, after C2SP
+# A party's cosignature over a hub checkpoint (docs/protocol.md §9.5, after C2SP
 # tlog-cosignature): the witness has checked it is consistent with what it saw before.
 DOMAIN_COSIGN: Final = b"cbm-hotline/v1/cosignature\x00"
 # An inspection report co-signed by every party on a mixed team (docs/protocol.md §5.3).
@@ -57,6 +58,10 @@ MAX_FRAME: Final = 1 << 20  # 1 MiB: a whole frame / envelope / roster
 MAX_BODY: Final = 256 * 1024  # plaintext body after decryption
 MAX_STR: Final = 64 * 1024  # any single string
 MAX_BIN: Final = 512 * 1024  # any single byte string
+# An envelope travels inside a log entry, which a delivery carries as one byte string:
+# so the envelope is a little smaller than MAX_BIN (the entry's own fields and the hub's
+# signature fit in the margin). The hub refuses a larger one at submit.
+MAX_ENVELOPE: Final = MAX_BIN - 1024
 MAX_CONTAINER: Final = 4096  # entries in any array or map
 MAX_DEPTH: Final = 16  # nesting of arrays and maps
 MAX_RECIPIENTS: Final = 64  # parties on one envelope

@@ -17,7 +17,7 @@ from .codec import pack, unpack
 from .constants import (
     DOMAIN_ENVELOPE,
     DOMAIN_HEADER,
-    MAX_FRAME,
+    MAX_ENVELOPE,
     MAX_RECIPIENTS,
     PRECEDENCES,
     WIRE_VERSION,
@@ -126,10 +126,10 @@ class Envelope:
         return pack([*self.header(), self.ciphertext, self.signature])
 
     @classmethod
-    def decode(cls, data: bytes, *, max_size: int = MAX_FRAME) -> Envelope:
+    def decode(cls, data: bytes, *, max_size: int = MAX_ENVELOPE) -> Envelope:
         """Parse and validate an envelope. Raises only ProtocolError subclasses."""
         # two containers: the envelope's array and its recipients (docs/protocol.md §2.3)
-        obj = unpack(data, max_size=max_size, max_containers=2)
+        obj = unpack(data, max_size=max_size, max_containers=2, canonical=False)
         if not isinstance(obj, list) or len(obj) != 16:
             raise DecodeError("an envelope is an array of 16 elements")
         if not isinstance(obj[4], list):

@@ -75,7 +75,7 @@ class LogEvent:
             raise DecodeError("log event: bad payload or extra")
         return cls(t, at, hub, payload, extra)
 
-    # -- the hub's signature (docs/protocol.md §9.2) ---------------------------
+    # -- the hub's signature (docs/protocol.md §9.1) ---------------------------
     def signed_payload(self) -> list[Any]:
         """What the hub's signature covers (after the domain string)."""
         rest = {k: v for k, v in self.extra.items() if k != HUB_SIG}

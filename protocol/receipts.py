@@ -69,7 +69,7 @@ class Receipt:
 
     @classmethod
     def decode(cls, data: bytes) -> Receipt:
-        obj = unpack(data, max_size=4096, max_containers=1)
+        obj = unpack(data, max_size=4096, max_containers=1, canonical=False)
         if not isinstance(obj, list) or len(obj) != 6:
             raise DecodeError("a receipt is an array of 6 elements")
         r = cls(*obj)

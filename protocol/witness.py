@@ -1,6 +1,6 @@
 """Witnessing the log: cosignatures by the parties, quorum, and fork evidence.
 
-docs/protocol.md §9.4. The model is the transparency-log witness ecosystem (C2SP
+docs/protocol.md §9.5. The model is the transparency-log witness ecosystem (C2SP
 tlog-witness and tlog-cosignature): a witness keeps the last checkpoint it verified,
 checks every newer one for consistency with it (an RFC 9162 consistency proof), and
 only then countersigns. Where we differ: objects are canonical msgpack, not signed
@@ -97,7 +97,7 @@ class Cosignature:
 
     @classmethod
     def decode(cls, data: bytes) -> Cosignature:
-        obj = unpack(data, max_size=_MAX_COSIGNATURE)
+        obj = unpack(data, max_size=_MAX_COSIGNATURE, canonical=False)
         if not (isinstance(obj, list) and len(obj) == 6 and obj[0] == 1):
             raise DecodeError("a cosignature is [1, cosigner, size, root, at_ms, signature]")
         _, who, size, root, at, sig = obj
