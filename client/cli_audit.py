@@ -168,7 +168,13 @@ def cmd_replay(a: argparse.Namespace) -> int:
 
 
 def cmd_report(a: argparse.Namespace) -> int:
-    b = _read(a.bundle)
+    b = _read(a.bundle)  # a bad bundle is said first
+    if not a.home:  # without the auditor's keys no body is read: late notices would vanish
+        raise CliError(
+            "audit report needs an auditor's keys to read the notices (late notices, "
+            "register): pass --home DIR (and --as AUDIT)",
+            EXIT["usage"],
+        )
     rows = timeline(b, _auditor(a))
     at = int(b.header.get("exported_ms", now_ms()))
     policies = Home(a.home).policies if a.home else ["regional-2026", "vienna-2011"]

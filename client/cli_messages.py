@@ -1,13 +1,16 @@
-"""``hotline serve | send | listen | status | acknowledge | feed | demo``."""
+"""``hotline serve | send | listen | status | acknowledge | feed | console | demo``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
 import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +18,32 @@ from hotline.protocol import PolicyError, ProtocolError, validate_body
 from hotline.protocol.policy import Verdict
 from hotline.runtime.clock import now_ms
 
-from .cli_common import EXIT, CliError, emit, run_async
+from .alerts import keep_alert
+from .cli_common import EXIT, CliError, emit, note_unseen, resolve_as, run_async
 from .compose import verdicts
-from .events import MessageReceived, SendResult
+from .events import Event, MessageReceived, ReceiptUpdated, SecurityAlert, SendResult
 from .home import Home
 from .hub_client import HubClient
+from .i18n import _, verdict_text
+from .search import AmbiguousId, UnknownId, resolve_id
 
 __all__ = [
+    "SENDERS",
     "cmd_acknowledge",
+    "cmd_console",
     "cmd_demo",
-    "cmd_feed",
     "cmd_listen",
     "cmd_send",
     "cmd_serve",
     "cmd_status",
+    "connected",
     "message_json",
     "verdict_json",
 ]
 
 CONNECT_WAIT = 5.0
+SENDERS = ("officer", "feed")  # roles that sign notifications, in the order --as picks
+READERS = ("officer", "feed", "auditor", "observer")
 
 
 def cmd_serve(a: argparse.Namespace) -> int:
@@ -81,53 +91,97 @@ def _load_body(a: argparse.Namespace) -> dict[str, Any]:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CliError(
-            f"the body is not valid JSON ({exc.msg} at line {exc.lineno} column "
-            f"{exc.colno}): fix --json/--file",
+            _(
+                "the body is not valid JSON ({problem} at line {line} column {column}): "
+                "fix --json/--file"
+            ).format(problem=exc.msg, line=exc.lineno, column=exc.colno),
             EXIT["usage"],
         ) from exc
     except OSError as exc:
-        raise CliError(f"cannot read {a.file}: {exc.strerror}", EXIT["usage"]) from exc
+        raise CliError(
+            _("cannot read {path}: {reason}: check the path").format(
+                path=a.file, reason=exc.strerror
+            ),
+            EXIT["usage"],
+        ) from exc
     if not isinstance(body, dict):
-        raise CliError("the body must be a JSON object", EXIT["usage"])
+        raise CliError(_("the body must be a JSON object: wrap it in {...}"), EXIT["usage"])
     return body
 
 
-def _check_policy(family: str, body: dict[str, Any], supersedes: str | None) -> None:
-    if body.get("action") in ("amend", "cancel") and not supersedes:
-        raise PolicyError(
-            f"an {body['action']} must name the notification it changes: pass --supersedes ID"
-        )
-    _ = family
+@dataclass
+class Connected:
+    """A started client, whether the hub answered, and what arrived meanwhile."""
+
+    client: HubClient
+    ok: bool
+    events: asyncio.Queue[Event]
+    unseen: int = 0
+    seen_ids: set[str] = field(default_factory=set)
+
+    def drain(self) -> list[Event]:
+        """Events so far: messages are counted, security alerts kept in the store."""
+        out = []
+        while not self.events.empty():
+            ev = self.events.get_nowait()
+            if isinstance(ev, MessageReceived) and ev.message.id not in self.seen_ids:
+                self.unseen += 1
+            elif isinstance(ev, SecurityAlert):
+                keep_alert(self.client.store, ev, now_ms())
+            out.append(ev)
+        return out
 
 
-async def _connect(home: Home, a: argparse.Namespace) -> tuple[HubClient, bool]:
-    c = HubClient(home, a.as_, hub_url=a.hub)
+@contextlib.asynccontextmanager
+async def connected(
+    home: Home, a: argparse.Namespace, roles: Sequence[str], *, flush: bool = True
+) -> AsyncIterator[Connected]:
+    """Connect as ``--as`` (a device of ``roles``), flush its outbox; on exit, close and
+    say how many messages arrived unseen. Auditors never sign receipts."""
+    device = home.device(resolve_as(home, a.as_, roles))
+    c = HubClient(home, device, hub_url=a.hub, auto_receipts=device.role != "auditor")
+    conn = Connected(c, False, c.subscribe())
     await c.start()
-    ok = await c.wait_connected(CONNECT_WAIT)
-    if c.state == "refused":
+    try:
+        conn.ok = await c.wait_connected(CONNECT_WAIT)
+        if c.state == "refused":
+            raise CliError(
+                (c.last_error.message if c.last_error else _("the hub refused this device"))
+                + _(": check the roster (hotline roster show) and --as"),
+                EXIT["refused"],
+            )
+        if conn.ok and flush:
+            await c.flush(10)  # every connecting command first empties the outbox
+        yield conn
+    finally:
+        conn.drain()
         await c.close()
-        raise CliError(
-            c.last_error.message if c.last_error else "the hub refused this device",
-            EXIT["rejected"],
-        )
-    if ok:
-        await c.flush(10)  # every connecting command first empties the outbox
-    return c, ok
+        note_unseen(conn.unseen, home.root, device.id)
+
+
+def _unreachable(home: Home, a: argparse.Namespace) -> str:
+    return _(
+        "the hub at {url} did not answer: start it (hotline serve --home DIR) or pass --hub URL"
+    ).format(url=a.hub or home.hub_url)
 
 
 def cmd_send(a: argparse.Namespace) -> int:
     home = Home(a.home)
     body = _load_body(a)
     clean = validate_body(a.family, body)
-    _check_policy(a.family, clean, a.supersedes)
+    if clean.get("action") in ("amend", "cancel") and not a.supersedes:
+        raise PolicyError(
+            _("an {action} must name the notification it changes: pass --supersedes ID").format(
+                action=clean["action"]
+            )
+        )
     vs = verdicts(a.family, clean, now_ms(), home.policies, now_ms())
     for v in vs:
-        print(f"policy: {v.summary()}", file=sys.stderr)
+        print(_("policy: {verdict}").format(verdict=verdict_text(v)), file=sys.stderr)
 
     async def go() -> int:
-        c, ok = await _connect(home, a)
-        try:
-            res: SendResult = await c.send(
+        async with connected(home, a, SENDERS) as conn:
+            res: SendResult = await conn.client.send(
                 a.to,
                 a.family,
                 body,
@@ -135,22 +189,24 @@ def cmd_send(a: argparse.Namespace) -> int:
                 exercise=a.exercise,
                 in_reply_to=a.reply_to,
                 supersedes=a.supersedes,
-                timeout=a.timeout if ok else 0.05,
+                timeout=a.timeout if conn.ok else 0.05,
             )
-        finally:
-            await c.close()
-        out = res.to_json() | {"verdicts": [verdict_json(v) for v in vs]}
-        emit(out)
+        emit(res.to_json() | {"verdicts": [verdict_json(v) for v in vs]})
         if res.status == "queued":
             print(
-                f"queued: the hub at {a.hub or home.hub_url} did not answer; the message is "
-                "in the outbox and leaves with the next hotline command for this device",
+                _(
+                    "queued: the hub at {url} did not answer; the message is in the outbox "
+                    "and leaves with the next hotline command for this device"
+                ).format(url=a.hub or home.hub_url),
                 file=sys.stderr,
             )
             return EXIT["queued"]
-        if res.status == "rejected":
-            print(f"error: the hub refused it: {res.message}", file=sys.stderr)
-            return EXIT["rejected"]
+        if res.status in ("rejected", "refused"):
+            print(
+                _("error: the hub refused it: {reason}").format(reason=res.message),
+                file=sys.stderr,
+            )
+            return EXIT["refused"]
         return EXIT["ok"]
 
     return run_async(go())
@@ -160,200 +216,145 @@ def cmd_listen(a: argparse.Namespace) -> int:
     home = Home(a.home)
 
     async def go() -> int:
-        c = HubClient(home, a.as_, hub_url=a.hub)
-        q = c.subscribe()
-        await c.start()
         deadline = time.monotonic() + a.timeout if a.timeout else None
         n = 0
-        try:
-            if await c.wait_connected(CONNECT_WAIT):
-                await c.flush(10)
-            elif deadline is None:
-                print("waiting for the hub…", file=sys.stderr)
+        async with connected(home, a, READERS) as conn:
+            unread = sum(m.my_rank < 1 for m in conn.client.store.inbox(100_000))
+            if unread:
+                print(
+                    _(
+                        "note: {n} unread messages were stored earlier: "
+                        "hotline inbox --home {home} --as {device} --unread"
+                    ).format(n=unread, home=home.root, device=conn.client.device.id),
+                    file=sys.stderr,
+                )
+            if not conn.ok and deadline is None:
+                print(_("waiting for the hub…"), file=sys.stderr)
             while a.count is None or n < a.count:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     break
                 try:
-                    ev = await asyncio.wait_for(q.get(), remaining)
+                    ev = await asyncio.wait_for(conn.events.get(), remaining)
                 except TimeoutError:
                     break
                 if isinstance(ev, MessageReceived):
                     emit(message_json(ev.message))
                     n += 1
-        finally:
-            await c.close()
+                elif isinstance(ev, SecurityAlert):
+                    keep_alert(conn.client.store, ev, now_ms())
         return EXIT["ok"]
 
     return run_async(go())
+
+
+def _known(ids: list[str], text: str, where: str, fix: str) -> str:
+    try:
+        return resolve_id(text, ids)
+    except UnknownId as exc:
+        raise CliError(f"{exc.message} {where}: {fix}", EXIT["usage"]) from exc
+    except AmbiguousId as exc:
+        raise CliError(
+            exc.message + _(": give more of the id (hotline inbox shows them)"), EXIT["usage"]
+        ) from exc
 
 
 def cmd_status(a: argparse.Namespace) -> int:
     home = Home(a.home)
 
     async def go() -> int:
-        c, ok = await _connect(home, a)
-        try:
-            if not ok:
-                raise CliError(
-                    f"the hub at {a.hub or home.hub_url} is unreachable: start it "
-                    "(hotline serve) or pass --hub",
-                    EXIT["queued"],
+        async with connected(home, a, READERS) as conn:
+            sent = [s["id"] for s in conn.client.store.sent(100_000)]
+            mid = (
+                a.id
+                if a.id in sent
+                else _known(
+                    sent,
+                    a.id,
+                    _("among {device}'s sent messages").format(device=conn.client.device.id),
+                    _("use an id hotline send printed, or --as the sender"),
                 )
-            st = await c.status(a.id)
-        finally:
-            await c.close()
-        emit({"id": a.id, "recipients": st})
+            )
+            if not conn.ok:
+                raise CliError(_unreachable(home, a), EXIT["queued"])
+            try:
+                st = await conn.client.status(mid)
+            except ProtocolError as exc:
+                raise CliError(
+                    _(
+                        "the hub knows no message {id} ({reason}): it may not be accepted yet; "
+                        "check hotline inbox / the sent list"
+                    ).format(id=mid, reason=exc.message),
+                    EXIT["error"],
+                ) from exc
+        emit({"id": mid, "recipients": st})
         return EXIT["ok"]
 
     return run_async(go())
+
+
+async def _receipt_back(conn: Connected, mid: str, timeout: float) -> bool:
+    """Wait until our own acknowledgement of ``mid`` has come back through the log."""
+    c = conn.client
+    deadline = time.monotonic() + timeout
+    while any(m == mid and r >= 2 for m, r, _d in c.store.receipt_outbox()):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        try:
+            ev = await asyncio.wait_for(conn.events.get(), left)
+        except TimeoutError:
+            return False
+        if isinstance(ev, MessageReceived):
+            conn.unseen += 1
+        elif not (isinstance(ev, ReceiptUpdated) and ev.id == mid):
+            continue
+    return True
 
 
 def cmd_acknowledge(a: argparse.Namespace) -> int:
     home = Home(a.home)
 
     async def go() -> int:
-        c, ok = await _connect(home, a)
-        try:
-            if c.store.get(a.id) is None:
-                raise CliError(
-                    f"no message {a.id} in {c.device.id}'s inbox: run `hotline listen` first",
-                    EXIT["usage"],
-                )
-            await c.acknowledge(a.id)
-            # Done when our own signed receipt has come back through the log.
-            deadline = time.monotonic() + 10
-            while c.store.receipt_outbox() and time.monotonic() < deadline and ok:
-                await asyncio.sleep(0.02)
-            left = bool(c.store.receipt_outbox())
-        finally:
-            await c.close()
-        emit({"id": a.id, "acknowledged": True, "queued": left})
-        return EXIT["queued"] if left else EXIT["ok"]
+        async with connected(home, a, ("officer",)) as conn:
+            c = conn.client
+            mid = _known(
+                [m.id for m in c.store.inbox(100_000)],
+                a.id,
+                _("in {device}'s inbox").format(device=c.device.id),
+                _("list it with hotline inbox --home {home} --as {party}").format(
+                    home=home.root, party=c.device.party
+                ),
+            )
+            own = c.store.receipts(mid).get(c.device.id, -1)
+            if own >= 2:  # signed before and recorded in the log: nothing to wait for
+                emit({"id": mid, "acknowledged": True, "already": True, "queued": False})
+                return EXIT["ok"]
+            if c.store.get(mid).my_rank < 2:  # type: ignore[union-attr]
+                await c.acknowledge(mid)
+            back = conn.ok and await _receipt_back(conn, mid, 10)
+        emit({"id": mid, "acknowledged": True, "queued": not back})
+        if not back:
+            print(
+                _unreachable(home, a) + _(" (the signed receipt is kept and resent)"),
+                file=sys.stderr,
+            )
+        return EXIT["ok"] if back else EXIT["queued"]
 
     return run_async(go())
-
-
-def _feed_lines(src: str) -> list[str]:
-    if src == "-":
-        return sys.stdin.read().splitlines()
-    try:
-        return Path(src).read_text("utf-8").splitlines()
-    except OSError as exc:
-        raise CliError(f"cannot read {src}: {exc.strerror}", EXIT["usage"]) from exc
-
-
-async def _feed_one(c: HubClient, n: int, line: str) -> dict[str, Any]:
-    try:
-        item = json.loads(line)
-        if not isinstance(item, dict) or "type" not in item or "body" not in item:
-            raise ValueError("each line is an object with type and body")
-        res = await c.send(
-            item.get("to", "all"),
-            item["type"],
-            item["body"],
-            precedence=item.get("precedence"),
-            exercise=bool(item.get("exercise", False)),
-            in_reply_to=item.get("reply_to"),
-            supersedes=item.get("supersedes"),
-            timeout=30,
-        )
-        return {"line": n} | res.to_json()
-    except ProtocolError as exc:
-        return {"line": n, "status": "error", "code": exc.code, "message": exc.message}
-    except ValueError as exc:
-        return {"line": n, "status": "error", "code": "bad_json", "message": str(exc)}
-
-
-def cmd_feed(a: argparse.Namespace) -> int:
-    home = Home(a.home)
-    lines = _feed_lines(a.file)
-    if a.tracks:
-        return run_async(_tracks(home, a, lines))
-
-    async def go() -> int:
-        c, _ok = await _connect(home, a)
-        sem = asyncio.Semaphore(max(1, a.concurrency))
-        worst = EXIT["ok"]
-
-        async def one(n: int, line: str) -> dict[str, Any]:
-            async with sem:
-                return await _feed_one(c, n, line)
-
-        try:
-            jobs = [asyncio.create_task(one(n, ln)) for n, ln in enumerate(lines, 1) if ln.strip()]
-            for job in jobs:  # results in input order
-                r = await job
-                emit(r)
-                if r["status"] == "error" or r["status"] == "rejected":
-                    print(f"line {r['line']}: {r.get('code')}: {r.get('message')}", file=sys.stderr)
-                    worst = max(worst, EXIT["rejected"])
-                elif r["status"] == "queued":
-                    worst = max(worst, EXIT["queued"])
-        finally:
-            await c.close()
-        return worst
-
-    return run_async(go())
-
-
-async def _tracks(home: Home, a: argparse.Namespace, lines: list[str]) -> int:
-    from hotline.protocol import load_preset
-
-    from .tracks import TrackFeed, TrackPoint
-
-    zone = load_preset("regional-2026").section("drone_flight").get("border_zone_km") or 15
-    feed = TrackFeed(float(zone))
-    c, _ok = await _connect(home, a)
-    first: dict[str, str] = {}
-    worst = EXIT["ok"]
-    try:
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                actions = feed.push(TrackPoint.parse(json.loads(line)))
-            except (ValueError, ProtocolError) as exc:
-                msg = exc.message if isinstance(exc, ProtocolError) else str(exc)
-                print(f"line {n}: {msg}", file=sys.stderr)
-                emit({"line": n, "status": "error", "message": msg})
-                worst = max(worst, EXIT["rejected"])
-                continue
-            for act in actions:
-                res = await c.send(
-                    "all",
-                    "drone_flight",
-                    act.body,
-                    precedence="IMMEDIATE",
-                    supersedes=first.get(act.flight_id) if act.kind != "notify" else None,
-                    timeout=30,
-                )
-                if act.kind == "notify":
-                    first[act.flight_id] = res.id
-                elif act.kind == "close":
-                    first.pop(act.flight_id, None)
-                emit({"line": n, "flight_id": act.flight_id, "action": act.kind} | res.to_json())
-                if res.status not in ("accepted", "duplicate"):
-                    worst = max(
-                        worst, EXIT["queued"] if res.status == "queued" else EXIT["rejected"]
-                    )
-    finally:
-        await c.close()
-    return worst
 
 
 def cmd_console(a: argparse.Namespace) -> int:
-
     home = Home(a.home)
-    home.device(a.as_)  # a clear error before the screen opens
-    return run_async(_console(home, a.as_, a.hub))
+    device = resolve_as(home, a.as_, ("officer",))
+    home.device(device)  # a clear error before the screen opens
+    return run_async(_console(home, device, a.hub, a.lang_chosen))
 
 
-async def _console(home: Home, as_: str, hub: str | None) -> int:
+async def _console(home: Home, device: str, hub: str | None, lang: str) -> int:
     from .console.app import run_console
 
-    await run_console(home, as_, hub)
-    return EXIT["ok"]
+    return await run_console(home, device, hub, lang=lang)
 
 
 def cmd_demo(a: argparse.Namespace) -> int:

@@ -2,7 +2,9 @@
 
 Embedded Redis and the hub run as a child process; the seven parties are
 HubClients in this process. Without a terminal (or with --no-console) the flow
-is printed as it happens; otherwise the duty officer's console opens after it.
+is printed as it happens; otherwise the duty officer's console opens first and the
+scenario arrives in it live. One Ctrl-C stops everything (exit 130); a temporary
+home, which holds every party's private keys, is removed on the way out.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -128,11 +131,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _say(text: str) -> None:
-    print(f"{dt.datetime.now():%H:%M:%S}  {text}", flush=True)
+class Narrator:
+    """The printed flow; silent while the console has the screen (it shows the flow)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def __call__(self, text: str) -> None:
+        if not self.quiet:
+            print(f"{dt.datetime.now():%H:%M:%S}  {text}", flush=True)
 
 
-async def _scenario(home: Home, clients: dict[str, HubClient], pace: float) -> None:
+async def _scenario(clients: dict[str, HubClient], pace: float, say: Narrator) -> None:
     ids: list[str] = []
     for dev, to, family, body, extra in SCENARIO:
         c = clients[dev]
@@ -146,13 +156,13 @@ async def _scenario(home: Home, clients: dict[str, HubClient], pace: float) -> N
             timeout=15,
         )
         ids.append(res.id)
-        _say(f"{dev:<14} → {to:<5} {family:<22} {res.status} at log {res.position}")
-        await asyncio.sleep(pace)
+        say(f"{dev:<14} → {to:<5} {family:<22} {res.status} at log {res.position}")
+        await asyncio.sleep(pace)  # a pause for the people watching, not synchronisation
         if family == "hotline_message":
             rs = clients["RS/officer-1"]
             await rs.mark_read(res.id)
             await rs.acknowledge(res.id)
-            _say("RS/officer-1   acknowledges the FLASH message (signed receipt)")
+            say("RS/officer-1   acknowledges the FLASH message (signed receipt)")
         if family == "clarification_request":
             rs = clients["RS/officer-1"]
             ans = await rs.send(
@@ -165,90 +175,127 @@ async def _scenario(home: Home, clients: dict[str, HubClient], pace: float) -> N
                 },
                 in_reply_to=res.id,
             )
-            _say(f"RS/officer-1   → BA    clarification_response {ans.status}")
+            say(f"RS/officer-1   → BA    clarification_response {ans.status}")
         await asyncio.sleep(pace)
     from .demo_verification import verification_scenario  # issue 18: calendars, inspections
 
-    await verification_scenario(clients, _say, pace)
+    await verification_scenario(clients, say, pace)
 
 
-async def _watch(name: str, c: HubClient) -> None:
+async def _watch(name: str, c: HubClient, say: Narrator) -> None:
     async for ev in c.events():
         if isinstance(ev, MessageReceived) and name == "HR/officer-1":
             m = ev.message
             mark = "✓ verified" if m.verified else "✗ NOT VERIFIED"
-            _say(f"   HR console   ← {m.sender:<3} {m.precedence:<9} {m.family:<22} {mark}")
+            say(f"   HR console   ← {m.sender:<3} {m.precedence:<9} {m.family:<22} {mark}")
         elif (
             isinstance(ev, ReceiptUpdated)
             and name == "HR/officer-1"
             and not ev.device.startswith("HR/")
         ):
-            _say(f"   HR console   receipt: {ev.device} {ev.kind}")
+            say(f"   HR console   receipt: {ev.device} {ev.kind}")
         elif isinstance(ev, ConnectionChanged) and ev.state == "refused":
-            _say(f"   {name} refused: {ev.detail}")
+            say(f"   {name} refused: {ev.detail}")
 
 
-async def _run(a: argparse.Namespace, root: Path, port: int) -> int:
+async def _start_hub(root: Path, say: Narrator) -> subprocess.Popen[bytes]:
+    # Its own session: the terminal's Ctrl-C reaches only us, and we stop it in order.
     hub = subprocess.Popen(
         [sys.executable, "-m", "hotline.server", "--home", str(root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    clients: dict[str, HubClient] = {}
+    assert hub.stdout is not None
+    line = await asyncio.to_thread(hub.stdout.readline)
+    say(f"hub: {line.decode().strip() or 'exited'}")
+    return hub
+
+
+async def _play(a: argparse.Namespace, root: Path, clients: dict[str, HubClient]) -> int:
+    console = not a.no_console and not a.exit and sys.stdin.isatty() and sys.stdout.isatty()
+    say = Narrator(quiet=console)
+    hub = await _start_hub(root, say)
     try:
-        assert hub.stdout is not None
-        line = await asyncio.to_thread(hub.stdout.readline)
-        _say(f"hub: {line.decode().strip() or 'exited'}")
         if hub.poll() is not None:
-            print("error: the hub did not start", file=sys.stderr)
+            print(
+                "error: the hub did not start: run `hotline serve --home DIR` to see why",
+                file=sys.stderr,
+            )
             return 1
         home = Home(root)
-        names = [f"{p}/officer-1" for p in DEFAULT_PARTIES] + ["RS/feed-1"]
-        for n in names:
+        for n in [f"{p}/officer-1" for p in DEFAULT_PARTIES] + ["RS/feed-1"]:
             clients[n] = await HubClient(home, n).start()
-        watchers = [asyncio.create_task(_watch(n, c)) for n, c in clients.items()]
+        watchers = [asyncio.create_task(_watch(n, c, say)) for n, c in clients.items()]
         for n, c in clients.items():
             if not await c.wait_connected(20):
-                print(f"error: {n} could not connect to the hub", file=sys.stderr)
+                print(f"error: {n} could not connect to the hub: see {root}", file=sys.stderr)
                 return 1
-        _say(f"seven parties connected to the hub (post-quantum suite); home {root}")
-        await _scenario(home, clients, 0.4)
-        _say("scenario complete")
-        if not a.no_console and sys.stdin.isatty() and sys.stdout.isatty() and not a.exit:
-            for c in clients.values():
-                await c.close()
-            clients.clear()
+        say(f"seven parties connected to the hub (post-quantum suite); home {root}")
+        if console:  # the console first; the scenario arrives while it is open
             from .console.app import run_console
 
-            await run_console(home, a.as_)
-        elif not a.exit:
-            _say("network running; Ctrl-C stops everything")
+            play = asyncio.create_task(_scenario(clients, 2.0, say))
+            own = f"{a.as_}/officer-1" if "/" not in a.as_ else a.as_
+            code = await run_console(home, own, client=clients[own])
+            play.cancel()
+            return code
+        await _scenario(clients, 0.4, say)
+        say("scenario complete")
+        if not a.exit:
+            say("network running; Ctrl-C stops everything")
             await asyncio.Event().wait()
         for w in watchers:
             w.cancel()
         return 0
     finally:
-        for c in clients.values():
-            await c.close()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(hub.pid, signal.SIGTERM)
         await asyncio.to_thread(hub.wait, 15)
 
 
+async def _run(a: argparse.Namespace, root: Path) -> int:
+    """Play the demo; one Ctrl-C (or SIGTERM) stops everything, in order, exit 130."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)  # a second Ctrl-C changes nothing
+    clients: dict[str, HubClient] = {}
+    work = asyncio.create_task(_play(a, root, clients))
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({work, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if work.done():
+            return work.result()
+        work.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await work
+        print("\nstopped.", file=sys.stderr)
+        return 130
+    finally:
+        stopper.cancel()
+        for c in clients.values():
+            await c.close()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
 def run_demo(a: argparse.Namespace) -> int:
-    root = Path(a.dir) if a.dir else Path(tempfile.mkdtemp(prefix="hotline-demo-"))
-    if not (root / "hotline.toml").exists():
-        port = _free_port()
-        init_network(root, DEFAULT_PARTIES, suite="pq", port=port)
-        _say(f"created a seven-party network in {root} (hub port {port})")
-    else:
-        port = 0
+    """The demo in ``--dir`` or in a private temporary folder removed afterwards."""
+    tmp = None if a.dir else Path(tempfile.mkdtemp(prefix="hotline-demo-"))  # mode 0700
+    root = Path(a.dir) if a.dir else tmp / "net"  # type: ignore[operator]
     t0 = time.monotonic()
     try:
-        code = asyncio.run(_run(a, root, port))
-    except KeyboardInterrupt:
-        code = 0
-        print("\nstopped.", file=sys.stderr)
-    _say(f"demo finished in {time.monotonic() - t0:.1f} s")
+        if not (root / "hotline.toml").exists():
+            port = _free_port()
+            init_network(root, DEFAULT_PARTIES, suite="pq", port=port)
+            os.chmod(root, 0o700)
+            Narrator(False)(f"created a seven-party network in {root} (hub port {port})")
+        code = asyncio.run(_run(a, root))
+    except KeyboardInterrupt:  # before the loop's handler was in place
+        code = 130
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)  # every party's private keys are in it
+    Narrator(False)(f"demo finished in {time.monotonic() - t0:.1f} s")
     return code

@@ -139,17 +139,20 @@ class Home:
         return self.root / "devices" / party / name
 
     def resolve_device(self, spec: str) -> str:
-        """``RS`` → ``RS/officer-1``; ``RS/feed-1`` stays."""
+        """``RS`` → ``RS/officer-1``; ``AUDIT`` → its one device; ``RS/feed-1`` stays."""
         if "/" in spec:
             return spec
         party = self.root / "devices" / spec
-        officers = sorted(p.name for p in party.glob("officer-*")) if party.exists() else []
-        if not officers:
-            raise HomeError(
-                f"no officer device for party {spec!r} in {self.root}: "
-                "check --as (e.g. --as RS or --as RS/officer-1)"
-            )
-        return f"{spec}/{officers[0]}"
+        found = sorted(p.name for p in party.iterdir() if p.is_dir()) if party.is_dir() else []
+        officers = [n for n in found if n.startswith("officer-")]
+        if officers:
+            return f"{spec}/{officers[0]}"
+        if len(found) == 1:  # a party with one device of another role (the auditor)
+            return f"{spec}/{found[0]}"
+        raise HomeError(
+            f"no officer device for party {spec!r} in {self.root}: "
+            "check --as (e.g. --as RS, --as AUDIT or --as RS/feed-1)"
+        )
 
     def device(self, spec: str) -> Device:
         return Device.load(self.device_dir(self.resolve_device(spec)))

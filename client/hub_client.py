@@ -35,6 +35,7 @@ from hotline.protocol.frames import (
 from hotline.runtime.clock import now_ms
 from hotline.runtime.supervise import Supervisor, TaskState
 
+from .alerts import keep_alert
 from .events import ConnectionChanged, Event, SecurityAlert, SendResult
 from .frame_worker import FrameWorker
 from .home import Device, Home
@@ -173,7 +174,6 @@ class HubClient:
         text = (
             f"this console stopped receiving ({st.name} failed: {type(exc).__name__}); restarting"
         )
-        self.store.add_alert(self._now(), "client", st.name, text)
         self._emit(SecurityAlert(st.name, text))
 
     async def _watch_loop(self) -> None:
@@ -201,6 +201,10 @@ class HubClient:
         return q
 
     def _emit(self, ev: Event) -> None:
+        if isinstance(ev, SecurityAlert):
+            # kept the moment it is raised, whoever runs this client: a console opened
+            # later lists it (issue 17), and the refusal evidence stays beside it
+            keep_alert(self.store, ev, self._now())
         for q in self._subscribers:
             q.put_nowait(ev)
 
@@ -254,7 +258,6 @@ class HubClient:
             await self.watch.on_proofs(frame)
         elif isinstance(frame, Alert):
             text = f"the hub raised an alarm: {frame.code}: {frame.message}"
-            self.store.add_alert(self._now(), "integrity", frame.code, text)
             self._emit(SecurityAlert(frame.code, text))
         elif isinstance(frame, Error):
             self._on_error(frame)
@@ -272,7 +275,6 @@ class HubClient:
             added = self.rosters.offer(Roster.decode(data), now_ms())
         except ProtocolError as exc:  # alarmed on, never adopted
             text = f"refused a roster from the hub: {exc.message}"
-            self.store.add_alert(self._now(), "security", "roster", text)
             self._emit(SecurityAlert("roster", text))
             return
         if added:

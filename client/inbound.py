@@ -183,7 +183,7 @@ class Inbound:
                     updated.append((mid, rc.device, rc.kind))
                 self._owe_proof(f"rcpt:{delivery}", r.index, r.leaf)
             for delivery, note in burst.notices:
-                alerts.append(self._notice(delivery, note, now))
+                alerts.append(self._notice(delivery, note))
             for d, exc in burst.refused:
                 alerts.append(self._refuse(d, exc, now))
         for mid in shown:
@@ -198,16 +198,14 @@ class Inbound:
     def _refuse(self, d: Deliver, exc: ProtocolError, now: int) -> SecurityAlert:
         why = refusal(exc)
         log.error("ALERT refused delivery %s (entry %d): %s", d.delivery, d.index, why)
-        if self.store.refuse_delivery(d.delivery, d.index, exc.code, exc.message, d.entry, now):
-            self.store.add_alert(now, "security", d.delivery, f"refused delivery: {why}")
+        self.store.refuse_delivery(d.delivery, d.index, exc.code, exc.message, d.entry, now)
         return SecurityAlert(d.delivery, f"refused delivery: {why}")
 
-    def _notice(self, delivery: str, note: LoggedNotice, now: int) -> SecurityAlert:
+    def _notice(self, delivery: str, note: LoggedNotice) -> SecurityAlert:
         ev = note.event
         kind = "fork" if ev.type == "fork_proof" else "integrity"
         what = str(ev.extra.get("message") or ev.extra.get("reporter") or ev.type)
         text = f"{kind} alarm from the log: {what}"
-        self.store.add_alert(now, kind, delivery, text)
         self._owe_proof(f"note:{delivery}", note.index, note.leaf)
         return SecurityAlert(delivery, text)
 

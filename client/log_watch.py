@@ -152,8 +152,7 @@ class LogWatch:
 
     # -- plumbing ----------------------------------------------------------------------
     def _alarm(self, kind: str, ref: str, text: str) -> None:
-        log.error("ALERT %s: %s", ref, text)
-        self.store.add_alert(self._clock(), kind, ref, text)
+        log.error("ALERT %s (%s): %s", ref, kind, text)
         self._emit(SecurityAlert(ref, text))
 
     async def _try(self, op: Callable[[ClientConnection], None]) -> None:

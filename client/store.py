@@ -7,6 +7,7 @@
 - rosters and hub checkpoints seen;
 - what the device knows about the log (store_log.py): ids seen, proofs owed, refusals,
   alerts.
+- alerts and receipt times (store_attention.py).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .store_attention import AlertRow, AttentionTables
 from .store_log import LOG_SCHEMA, LogStore
 
-__all__ = ["InboxRow", "Store"]
+__all__ = ["AlertRow", "InboxRow", "Store"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -93,7 +95,7 @@ class Composed:
     id: bytes
 
 
-class Store(LogStore):
+class Store(LogStore, AttentionTables):
     """One SQLite file per device; safe to share between a client and its UI thread."""
 
     def __init__(self, path: Path) -> None:
@@ -105,6 +107,7 @@ class Store(LogStore):
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA + LOG_SCHEMA)
+        self._init_attention()
         self._migrate()
 
     def _migrate(self) -> None:
@@ -297,8 +300,9 @@ class Store(LogStore):
 
     # -- receipts ----------------------------------------------------------------
     def record_receipt(self, mid: str, device: str, rank: int, at_ms: int) -> bool:
-        """Keep the highest state per device; True if it rose."""
+        """Keep the highest state per device (and every state's time); True if it rose."""
         with self._lock:
+            self._log_receipt(mid, device, rank, at_ms)
             cur = self.db.execute(
                 "SELECT rank FROM receipts WHERE id=? AND device=?", (mid, device)
             ).fetchone()

@@ -1,9 +1,9 @@
-"""What a device's store keeps about the log: seen ids, pending proofs, refusals, alerts.
+"""What a device's store keeps about the log: seen ids, pending proofs, refusals.
 
 A mixin of :class:`~.store.Store` (one SQLite file per device). Why these live in the
 store and not in memory: a device that restarts must still know which ids it accepted
-(replay), which deliveries still wait for an inclusion proof, and every security alert
-— including those that arrived while no console was open.
+(replay), which deliveries still wait for an inclusion proof, and the evidence of every
+delivery it refused. (Alerts are kept by store_attention.py.)
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from hotline.protocol.acceptance import SeenMessage, envelope_digest
 from hotline.protocol.envelope import Envelope
 
-__all__ = ["LOG_SCHEMA", "Alert", "LogStore"]
+__all__ = ["LOG_SCHEMA", "LogStore"]
 
 LOG_SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (
@@ -29,20 +28,7 @@ CREATE TABLE IF NOT EXISTS proofs (
 CREATE TABLE IF NOT EXISTS refusals (
   delivery TEXT PRIMARY KEY, idx INTEGER, code TEXT NOT NULL, message TEXT NOT NULL,
   entry BLOB, at_ms INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS alerts (
-  n INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, kind TEXT NOT NULL,
-  ref TEXT NOT NULL, message TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0);
 """
-
-
-@dataclass(frozen=True, slots=True)
-class Alert:
-    n: int
-    at_ms: int
-    kind: str  # security | integrity | fork | register …
-    ref: str  # what it is about (a message id, "checkpoint", a delivery id)
-    message: str
-    seen: bool
 
 
 class LogStore:
@@ -105,23 +91,3 @@ class LogStore:
         ).fetchall()
         keys = ("delivery", "index", "code", "message", "at_ms")
         return [dict(zip(keys, r, strict=True)) for r in rows]
-
-    # -- alerts ------------------------------------------------------------------------
-    def add_alert(self, at_ms: int, kind: str, ref: str, message: str) -> int:
-        cur = self._x(
-            "INSERT INTO alerts (at_ms, kind, ref, message) VALUES (?,?,?,?)",
-            (at_ms, kind, ref, message),
-        )
-        return int(cur.lastrowid or 0)
-
-    def alerts(self, unseen_only: bool = False) -> list[Alert]:
-        sql = "SELECT n, at_ms, kind, ref, message, seen FROM alerts"
-        if unseen_only:
-            sql += " WHERE seen=0"
-        return [
-            Alert(r[0], r[1], r[2], r[3], r[4], bool(r[5]))
-            for r in self._x(sql + " ORDER BY n").fetchall()
-        ]
-
-    def mark_alerts_seen(self, up_to: int) -> None:
-        self._x("UPDATE alerts SET seen=1 WHERE n<=?", (up_to,))

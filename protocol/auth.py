@@ -23,6 +23,7 @@ __all__ = [
     "auth_payload",
     "canonical_query",
     "rest_payload",
+    "rest_payload_v1",
 ]
 
 #: random bytes in every signed REST request's X-Hotline-Nonce (hex on the wire)
@@ -32,6 +33,17 @@ REST_NONCE_BYTES: Final = 16
 def auth_payload(hub: str, conn: bytes, nonce: bytes, device: str, at_ms: int) -> bytes:
     """The bytes a device signs to authenticate a websocket (bound to hub and connection)."""
     return DOMAIN_AUTH + pack([hub, conn, nonce, device, at_ms])
+
+
+def rest_payload_v1(hub: str, method: str, path: str, device: str, at_ms: int) -> bytes:
+    """The bytes a device signs for one REST request, v1 (docs/protocol.md §8.4).
+
+    Sent as headers ``X-Hotline-Device``, ``X-Hotline-Time`` (ms) and
+    ``X-Hotline-Signature`` (hex). v1 signs neither the query nor the body and is
+    replayable within the skew window: it stays readable while clients move to
+    :func:`rest_payload` (v2), then goes.
+    """
+    return DOMAIN_AUTH + pack(["http", hub, method.upper(), path, device, at_ms])
 
 
 def canonical_query(query: str | Iterable[tuple[str, str]]) -> str:

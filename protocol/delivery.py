@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .acceptance import DEFAULT_RULES, Rules, Seen, check_envelope, check_receipt
+from .acceptance import (
+    DEFAULT_RULES,
+    Rules,
+    Seen,
+    check_envelope,
+    check_hub_event,
+    check_receipt,
+)
 from .envelope import Envelope
 from .errors import Misrouted, ProtocolError
 from .events import LogEvent
@@ -98,6 +105,7 @@ def read_delivery(
     ev = LogEvent.decode(entry)
     leaf = leaf_hash(entry)
     roster = roster_in_force(rosters, ev)
+    check_hub_event(ev, roster=roster)  # R17: a foreign entry is refused before anything
     if ev.type == "accepted":
         env = Envelope.decode(ev.payload)
         _addressed_to(me, env, roster)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from .auth import rest_payload_v1 as http_auth_payload  # moved; kept here until session.py goes
 from .codec import pack, unpack
 from .constants import DOMAIN_AUTH, MAX_FRAME
 from .errors import DecodeError, LimitExceeded, ProtocolError, SchemaError, StateError
@@ -136,15 +137,6 @@ def check_fields(ftype: str, fields_: dict[str, Any]) -> None:
 def auth_payload(hub: str, conn: bytes, nonce: bytes, device: str, at_ms: int) -> bytes:
     """The bytes a device signs to authenticate (bound to hub and connection)."""
     return DOMAIN_AUTH + pack([hub, conn, nonce, device, at_ms])
-
-
-def http_auth_payload(hub: str, method: str, path: str, device: str, at_ms: int) -> bytes:
-    """The bytes a device signs for one REST request (docs/protocol.md §8.4).
-
-    Sent as headers ``X-Hotline-Device``, ``X-Hotline-Time`` (ms) and
-    ``X-Hotline-Signature`` (hex); the time bounds replay to the skew window.
-    """
-    return DOMAIN_AUTH + pack(["http", hub, method.upper(), path, device, at_ms])
 
 
 class Session:

@@ -1,159 +1,148 @@
-"""The console app: an inbox that puts what matters first, on top of an injected HubClient."""
+"""The console app: holds the HubClient, hands screens their data, does what they ask.
+
+Screens get a :class:`View` (read-only store, settings) in ``__init__`` and post
+messages up (:mod:`.messages`); only this app calls the client. It recomputes the
+attention counts on every event and every second, hands them down to every screen,
+rings the bell while a FLASH waits, and turns any unexpected error into a panel.
+"""
 
 from __future__ import annotations
 
-import time
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
-from rich.text import Text
-from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.screen import Screen
 
 from hotline.runtime.clock import now_ms
 
+from ..alerts import keep_alert, sync_register_alerts
+from ..attention import Attention, attention
 from ..events import ConnectionChanged, MessageReceived, ReceiptUpdated, SecurityAlert
 from ..home import Home
 from ..hub_client import HubClient
-from ..store import InboxRow
-from .render import PREC_RANK, alarming, body_lines, inbox_cells
+from ..i18n import _, family_name, ngettext, precedence_name, use
+from ..verification import compose_check
+from .alerts import AlertsScreen
+from .base import HotlineScreen, View
+from .bell import Bell, desktop_notify
+from .compose import ComposeScreen
+from .conversation import ConversationScreen
+from .errors import ErrorScreen, guarded, log
+from .inbox import InboxScreen
+from .message import MessageScreen
+from .messages import Acknowledge, Failed, Navigate, OpenMessage, SendDraft
+from .sent import SentScreen, TimelineScreen
+from .verification import VerificationScreen
 
 __all__ = ["HotlineApp", "run_console"]
 
+INTERRUPTED = 130
 
-class HotlineApp(App[None]):
+
+class HotlineApp(App[int]):
     """The duty officer's console. The UI never touches a socket: all goes through ``client``."""
 
     CSS_PATH = "app.tcss"
     TITLE = "CBM Hotline"
+    # Only keys that sign nothing and reach no other screen's selection live here.
     BINDINGS = [
-        Binding("enter", "open", "Open"),
-        Binding("a", "acknowledge", "Acknowledge"),
-        Binding("r", "reply", "Reply"),
-        Binding("k", "clarify", "Clarify"),
-        Binding("c", "compose", "Compose"),
-        Binding("s", "sent", "Sent"),
-        Binding("h", "hotline", "Hotline"),
-        Binding("v", "verification", "Verify"),
-        Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear", show=False),
-        Binding("ctrl+q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", show=False),
+        Binding("ctrl+c", "interrupt", show=False, priority=True),
     ]
 
     def __init__(
-        self, client: HubClient, policies: list[str], *, clock: Any = now_ms, live: bool = True
+        self,
+        client: HubClient,
+        policies: list[str],
+        *,
+        clock: Callable[[], int] = now_ms,
+        live: bool = True,
+        lang: str = "en",
+        bell_seconds: float = 30.0,
+        log_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.client = client
-        self.policies = policies
         self.clock = clock
         self.live = live  # False in snapshot tests: no timers, fixed clock
-        self.rows: list[InboxRow] = []
-        self.query_text = ""
-        self.last_alert = ""
-        self.register_alerts: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        # markup=False everywhere content comes from messages: "[x]" must show as typed.
-        yield Static(id="status", markup=False)
-        yield Static(id="alarm", markup=False)
-        yield Input(
-            placeholder="filter: text, party:RS, family:drone, prec:FLASH, date:2026-11-22",
-            id="filter",
+        use(lang)
+        parties = tuple(p for p in client.roster.party_codes("party") if p != client.device.party)
+        self.view = View(
+            client.store,
+            client.device.party,
+            client.device.id,
+            policies,
+            parties,
+            lang,
+            clock,
+            live,
+            log_path,
+            check=lambda family, body, to, now, reply_to: (
+                compose_check(client, family, body, to, policies, now, reply_to).verdicts
+            ),
         )
-        table: DataTable[Any] = DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
-        yield table
-        yield Static(id="preview", classes="body", markup=False)
-        yield Footer()
+        self.bell_timer = Bell(bell_seconds)
+        self.attention = Attention()
+        self.crashed = False
 
+    # -- start and the one refresh -------------------------------------------------
+    @guarded
     def on_mount(self) -> None:
-        table = self.query_one("#inbox", DataTable)
-        for col in ("Prec", "Sent (UTC)", "From", "Type", "Summary", "You", "✓"):
-            table.add_column(col, key=col)
-        self.query_one("#filter", Input).display = False
-        table.focus()
-        self.refresh_inbox()
-        self.refresh_status()
+        sync_register_alerts(self.client.store, self.client.device.party, self.clock())
+        self.push_screen(InboxScreen(self.view))
+        self.refresh_all()
         if self.live:
-            self.set_interval(1.0, self.refresh_status)
-            self.consume_events()
+            self.set_interval(1.0, self.tick)
+            self.run_worker(self.consume_events(), name="events", exit_on_error=False)
 
-    # -- data --------------------------------------------------------------------
-    def visible(self) -> list[InboxRow]:
-        rows = self.client.store.inbox(2000)
-        for token in self.query_text.split():
-            key, _, val = token.partition(":")
-            if val and key in ("party", "family", "prec", "date"):
-                v = val.lower()
-                rows = [
-                    m
-                    for m in rows
-                    if (
-                        key == "party"
-                        and (m.sender.lower() == v or v in [r.lower() for r in m.recipients])
-                    )
-                    or (key == "family" and v in m.family)
-                    or (key == "prec" and m.precedence.lower().startswith(v))
-                    or (
-                        key == "date"
-                        and v in time.strftime("%Y-%m-%d", time.gmtime(m.created_ms / 1000))
-                    )
-                ]
-            else:
-                t = token.lower()
-                rows = [m for m in rows if t in (str(m.body) + m.sender + m.family).lower()]
-        # What matters first: unacknowledged alarms, then precedence, then newest.
-        rows.sort(key=lambda m: (not alarming(m), -PREC_RANK.get(m.precedence, 0), -m.created_ms))
-        return rows
+    @guarded
+    def tick(self) -> None:
+        self.refresh_all()
+        if self.bell_timer.due(self.clock(), self.attention.unacked_flash):
+            self.bell()
 
-    def refresh_inbox(self) -> None:
-        table = self.query_one("#inbox", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        self.rows = self.visible()
-        width = max(8, self.size.width - 68)  # the summary gets what the terminal has left
-        for m in self.rows:
-            cells = inbox_cells(m, width)
-            style = "bold white on dark_red" if alarming(m) else ("italic" if m.exercise else "")
-            table.add_row(*(Text(c, style=style) for c in cells), key=m.id)
-        if self.rows:
-            table.move_cursor(row=min(max(keep, 0), len(self.rows) - 1))
-        alarms = [m for m in self.rows if alarming(m)]
-        alarm = self.query_one("#alarm", Static)
-        if alarms:
-            alarm.update(
-                f"‼ {len(alarms)} FLASH/IMMEDIATE not yet acknowledged — select and press a"
-            )
-        alarm.set_class(bool(alarms), "shown")
-        self.show_preview()
+    @guarded
+    def refresh_all(self) -> None:
+        """Recount, hand the counts to every screen, redraw them (mounted or not)."""
+        store = self.client.store
+        sent = store.sent(500)
+        ranks = store.best_ranks([s["id"] for s in sent])
+        self.attention = attention(
+            store.inbox(2000), sent, ranks, store.unseen_alerts(), self.view.policies, self.clock()
+        )
+        status, offline = self.status_text()
+        for screen in list(self.screen_stack):
+            if isinstance(screen, HotlineScreen):
+                screen.show_header(self.attention, status, offline)
+                screen.refresh_data()
 
-    def refresh_status(self) -> None:
+    def status_text(self) -> tuple[str, bool]:
         c = self.client
         dot = {
-            "connected": "● connected",
-            "reconnecting": "◌ reconnecting",
-            "connecting": "◌ connecting",
-            "refused": "✗ REFUSED",
-        }.get(c.state, "○ offline")
+            "connected": _("● connected"),
+            "reconnecting": _("◌ reconnecting"),
+            "connecting": _("◌ connecting"),
+            "refused": _("✗ REFUSED"),
+        }.get(c.state, _("○ offline"))
         queued = c.store.outbox_count()
         parts = [
             dot,
-            f"{queued} queued" if queued else "outbox empty",
-            f"roster v{c.roster.version}",
+            ngettext("{n} queued", "{n} queued", queued).format(n=queued)
+            if queued
+            else _("outbox empty"),
+            _("roster v{version}").format(version=c.roster.version),
             c.device.id,
         ]
-        if c.hub_id:
-            parts.insert(2, c.hub_id)
         skew = getattr(c, "clock_skew_ms", 0)
         if abs(skew) > 2000:
-            parts.append(f"⚠ clock skew {skew / 1000:+.1f} s")
-        parts.append("links " + self.link_summary())
-        if self.last_alert:
-            parts.append(f"⚠ {self.last_alert}")
-        status = self.query_one("#status", Static)
-        status.update(" │ ".join(parts))
-        status.set_class(c.state not in ("connected",), "offline")
+            parts.append(_("⚠ clock skew {seconds} s").format(seconds=f"{skew / 1000:+.1f}"))
+        parts.append(_("links") + " " + self.link_summary())
+        return " │ ".join(parts), c.state != "connected"
 
     def link_summary(self) -> str:
         """Which parties' link tests reached us in the last hour (✓) or not (·)."""
@@ -163,163 +152,209 @@ class HotlineApp(App[None]):
             for m in self.client.store.inbox(2000)
             if m.family == "link_test" and now - m.created_ms < 3_600_000
         }
-        parties = [
-            p for p in self.client.roster.party_codes("party") if p != self.client.device.party
-        ]
-        return "".join(f"{p}{'✓' if p in seen else '·'}" for p in parties)
+        return "".join(f"{p}{'✓' if p in seen else '·'}" for p in self.view.parties)
 
-    def selected(self) -> InboxRow | None:
-        table = self.query_one("#inbox", DataTable)
-        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
-
-    def show_preview(self) -> None:
-        m = self.selected()
-        text = (
-            "\n".join(body_lines(m, self.policies, self.clock())[:6])
-            if m
-            else "No messages. c: compose  h: hotline  s: sent items"
-        )
-        self.query_one("#preview", Static).update(text)
-
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
-        self.show_preview()
-
-    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
-        self.action_open()
-
-    # -- events from the hub -------------------------------------------------------------
-    @work(exclusive=True, group="events")
+    # -- events from the hub ---------------------------------------------------------
     async def consume_events(self) -> None:
         q = self.client.subscribe()
         while True:
             ev = await q.get()
-            if isinstance(ev, MessageReceived):
-                if ev.message.precedence in ("FLASH", "IMMEDIATE"):
-                    self.bell()
-                self.refresh_inbox()
-                if ev.message.family in ("arms_transfer", "annual_information"):
-                    self.check_register(ev.message.id)
-            elif isinstance(ev, ReceiptUpdated):
-                self.refresh_inbox()
-                for screen in self.screen_stack:
-                    refresh = getattr(screen, "refresh_data", None)
-                    if refresh:
-                        refresh()
-            elif isinstance(ev, SecurityAlert):
-                self.last_alert = ev.detail[:80]
-                self.notify(
-                    ev.detail, title="Security alert", severity="error", timeout=30, markup=False
-                )
-            elif isinstance(ev, ConnectionChanged):
-                self.refresh_status()
+            try:
+                self.on_client_event(ev)
+            except Exception as exc:  # one bad event must not stop the next ones
+                log.error("unexpected error handling %r", ev, exc_info=exc)
+                self.post_message(Failed("events", exc))
 
-    def check_register(self, notice_id: str) -> None:
-        """Raise the register alerts this notice caused (ceiling crossed, fast growth)."""
-        from ..register import register_for
-
-        _h, alerts, _p = register_for(self.client.store, self.client.device.party)
-        for al in alerts:
-            if al.notice_id == notice_id:
+    def on_client_event(self, ev: object) -> None:
+        if isinstance(ev, MessageReceived):
+            m = ev.message
+            if m.precedence in ("FLASH", "IMMEDIATE") and m.verified:
                 self.bell()
-                self.register_alerts.append(al.message)
-                self.notify(
-                    al.message,
-                    title="Arms register alert",
-                    severity="warning",
-                    timeout=60,
-                    markup=False,
+                self.bell_timer.rang(self.clock())
+                desktop_notify(
+                    f"{precedence_name(m.precedence)}: {family_name(m.family)}",
+                    _("from {sender} — open the console").format(sender=m.sender),
                 )
+            if m.family in ("arms_transfer", "annual_information"):
+                for text in sync_register_alerts(self.client.store, self.view.party, self.clock()):
+                    self.bell()
+                    self.notify(text, title=_("Arms register alert"), severity="warning")
+        elif isinstance(ev, SecurityAlert):
+            keep_alert(self.client.store, ev, self.clock())
+            self.notify(ev.detail, title=_("Security alert"), severity="error", markup=False)
+        if isinstance(ev, MessageReceived | ReceiptUpdated | SecurityAlert | ConnectionChanged):
+            self.refresh_all()
 
-    # -- actions ---------------------------------------------------------------------------
-    def action_open(self) -> None:
-        from .screens import MessageScreen
+    # -- what screens ask for ----------------------------------------------------------
+    def _do(self, where: str, coro: Coroutine[Any, Any, None]) -> None:
+        async def run() -> None:
+            try:
+                await coro
+            except Exception as exc:
+                log.error("unexpected error in %s", where, exc_info=exc)
+                self.post_message(Failed(where, exc))
 
-        m = self.selected()
-        if m:
-            self.run_worker(self.client.mark_read(m.id))
-            self.push_screen(MessageScreen(m))
+        self.run_worker(run(), exit_on_error=False)
 
-    async def action_acknowledge(self) -> None:
-        m = self.selected()
+    @guarded
+    def on_open_message(self, msg: OpenMessage) -> None:
+        m = self.client.store.get(msg.mid)
         if m is None:
             return
-        await self.client.acknowledge(m.id)
-        self.notify(f"Acknowledged {m.family} from {m.sender} (signed receipt sent)")
-        self.refresh_inbox()
+        self._do("mark_read", self._mark_read(m.id))
+        self.push_screen(MessageScreen(self.view, m))
 
-    def action_reply(self) -> None:
-        m = self.selected()
-        if m:
-            self.open_compose("hotline_message", m.sender, reply_to=m.id)
+    async def _mark_read(self, mid: str) -> None:
+        await self.client.mark_read(mid)
+        self.refresh_all()
 
-    def action_clarify(self) -> None:
-        m = self.selected()
-        if m:
-            self.open_compose("clarification_request", m.sender, reply_to=m.id)
+    @guarded
+    def on_acknowledge(self, msg: Acknowledge) -> None:
+        self._do("acknowledge", self._acknowledge(msg.mid))
 
-    def action_compose(self) -> None:
-        self.open_compose("military_activity", "all")
-
-    def open_compose(self, family: str, to: str, reply_to: str | None = None) -> None:
-        from .screens import ComposeScreen
-
-        if family == "clarification_request" and reply_to:
-            m = self.client.store.get(reply_to)
-            if m and m.family == "clarification_request":
-                family = "clarification_response"
-        self.push_screen(ComposeScreen(family, to, reply_to))
-
-    def action_sent(self) -> None:
-        from .screens import SentScreen
-
-        self.push_screen(SentScreen())
-
-    def action_hotline(self) -> None:
-        from .screens import ConversationScreen
-
-        m = self.selected()
-        party = (
-            m.sender
-            if m
-            else next(
-                p for p in self.client.roster.party_codes("party") if p != self.client.device.party
+    async def _acknowledge(self, mid: str) -> None:
+        m = self.client.store.get(mid)
+        if m is None or m.my_rank >= 2:
+            return
+        await self.client.acknowledge(mid)
+        self.notify(
+            _("Acknowledged {family} from {sender} (signed receipt sent)").format(
+                family=family_name(m.family), sender=m.sender
             )
         )
-        self.push_screen(ConversationScreen(party))
+        self.refresh_all()
 
-    def action_verification(self) -> None:
-        from .verification import VerificationScreen
+    @guarded
+    def on_send_draft(self, msg: SendDraft) -> None:
+        self._do("send", self._send(msg))
 
-        self.push_screen(VerificationScreen.of(self.client, self.policies, self.clock, self.live))
+    async def _send(self, msg: SendDraft) -> None:
+        from hotline.protocol import ProtocolError
 
+        d = msg.draft
+        ok = False
+        try:
+            res = await self.client.send(
+                d.to,
+                d.family,
+                d.body,
+                precedence=d.precedence,
+                exercise=d.exercise,
+                in_reply_to=d.in_reply_to,
+                timeout=5,
+            )
+        except ProtocolError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+        else:
+            ok = res.status not in ("rejected", "refused")
+            self.notify(self._send_note(d.family, res.status, res.message), markup=False)
+        if msg.done is not None:
+            msg.done(ok)
+        self.refresh_all()
+
+    @staticmethod
+    def _send_note(family: str, status: str, message: str | None) -> str:
+        if status in ("rejected", "refused"):
+            return _("Refused: {reason}").format(reason=message)
+        if status in ("accepted", "duplicate"):
+            return _("{family}: accepted by the hub").format(family=family_name(family))
+        return _("{family}: queued in the outbox; it leaves when the hub is back").format(
+            family=family_name(family)
+        )
+
+    @guarded
+    def on_navigate(self, msg: Navigate) -> None:
+        screen = self.make_screen(msg.target, msg.args)
+        if screen is not None:
+            self.push_screen(screen)
+            self.refresh_all()
+
+    def make_screen(self, target: str, args: dict[str, Any]) -> Screen[Any] | None:
+        """The one place screens are made; add a screen here (e.g. verification)."""
+        v = self.view
+        if target == "compose":
+            return ComposeScreen(
+                v,
+                args.get("family", "military_activity"),
+                args.get("to", "all"),
+                args.get("reply_to"),
+            )
+        if target == "sent":
+            return SentScreen(v)
+        if target == "timeline":
+            return TimelineScreen(v, args["sent"])
+        if target == "hotline":
+            return ConversationScreen(v, args.get("party") or v.parties[0])
+        if target == "verification":
+            return VerificationScreen.of(self.client, v.policies, v.clock, v.live)
+        if target == "alerts":
+            seen = [a.n for a in self.client.store.alerts() if a.seen]
+            self.client.store.mark_alerts_seen()  # looked at: out of the header's count
+            return AlertsScreen(v, max(seen, default=0))
+        return None
+
+    @guarded
     def on_verification_screen_answer_requested(self, msg: Any) -> None:
-        self.open_compose(msg.family, msg.to, reply_to=msg.request_id)
+        args = {"family": msg.family, "to": msg.to, "reply_to": msg.request_id}
+        self.on_navigate(Navigate("compose", **args))
 
-    def action_filter(self) -> None:
-        f = self.query_one("#filter", Input)
-        f.display = True
-        f.focus()
+    @guarded
+    def on_failed(self, msg: Failed) -> None:
+        if not isinstance(self.screen, ErrorScreen):
+            self.push_screen(ErrorScreen(msg.where, msg.error, self.view.log_path))
 
-    def action_clear_filter(self) -> None:
-        f = self.query_one("#filter", Input)
-        f.value = ""
-        f.display = False
-        self.query_text = ""
-        self.refresh_inbox()
-        self.query_one("#inbox", DataTable).focus()
+    def action_interrupt(self) -> None:
+        self.exit(INTERRUPTED)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.query_text = event.value
-            self.refresh_inbox()
+    # -- the last resort ---------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        # Reached only by an error outside our guarded handlers (Textual's own code): the
+        # app must stop. Log it where run_console tells the officer to look.
+        log.critical("the console stopped after an unexpected error", exc_info=error)
+        self.crashed = True
+        super()._handle_exception(error)
 
 
-async def run_console(home: Home, as_: str, hub_url: str | None = None) -> None:
-    client = HubClient(home, as_, hub_url=hub_url)
-    await client.start()
+def _log_to(path: Path) -> logging.Handler:
+    path.touch(mode=0o600, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("hotline").addHandler(handler)
+    return handler
+
+
+async def run_console(
+    home: Home,
+    as_: str,
+    hub_url: str | None = None,
+    *,
+    lang: str = "en",
+    client: HubClient | None = None,
+) -> int:
+    """Run the console for ``as_``; returns the exit code (0, 130, or 1 after a crash)."""
+    own = client is None
+    client = client or HubClient(home, as_, hub_url=hub_url)
+    log_path = client.device.directory / "console.log"
+    handler = _log_to(log_path)
+    console = home.config.get("console", {})
+    bell = float(console.get("bell_seconds", 30)) if isinstance(console, dict) else 30.0
     try:
-        await HotlineApp(client, home.policies).run_async()
+        if own:
+            await client.start()
+        app = HotlineApp(client, home.policies, lang=lang, bell_seconds=bell, log_path=log_path)
+        code = await app.run_async()
+        if app.crashed or (app.return_code or 0) not in (0, INTERRUPTED):
+            print(
+                _(
+                    "error: the console stopped after an unexpected error: "
+                    "the details are in {path}"
+                ).format(path=log_path),
+                flush=True,
+            )
+            return 1
+        return code if isinstance(code, int) else 0
     finally:
-        await client.close()
+        if own:
+            await asyncio.shield(client.close())
+        logging.getLogger("hotline").removeHandler(handler)
+        handler.close()

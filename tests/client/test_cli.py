@@ -82,6 +82,26 @@ def test_init_serve_send_listen_ack_status(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         r = hotline("status", "--home", str(home), "--as", "RS", str(sent["id"]))
         assert json.loads(r.stdout)["recipients"]["HR"]["state"] == "acknowledged"
+        # a repeated acknowledgement answers at once: nothing new is signed or awaited
+        r = hotline("acknowledge", "--home", str(home), "--as", "HR", str(sent["id"])[-12:])
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout) | {"id": "-"} == {
+            "id": "-",
+            "acknowledged": True,
+            "already": True,
+            "queued": False,
+        }
+        # the auditor reads (it is sealed to) and never signs a receipt
+        r = hotline(
+            "listen", "--home", str(home), "--as", "AUDIT", "--count", "1", "--timeout", "20"
+        )
+        assert r.returncode == 0 and "refused" not in r.stderr, r.stderr
+        assert lines(r.stdout)[0]["id"] == sent["id"]
+        import sqlite3
+
+        db = home / "devices" / "AUDIT" / "auditor-1" / "store.sqlite"
+        with sqlite3.connect(db) as c:
+            assert c.execute("SELECT count(*) FROM receipt_outbox").fetchone()[0] == 0
     finally:
         os.killpg(hub.pid, signal.SIGTERM)
         hub.wait(20)

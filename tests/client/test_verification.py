@@ -13,10 +13,12 @@ from typing import Any
 from textual.widgets import DataTable, Input, Static
 
 from hotline.client.console.app import HotlineApp
-from hotline.client.console.screens import ComposeScreen
+from hotline.client.console.compose import ComposeScreen
+from hotline.client.console.messages import Navigate
 from hotline.client.console.verification import VerificationScreen
 from hotline.client.home import Home
 from hotline.client.hub_client import HubClient
+from hotline.client.i18n.verdicts import verdict_text
 from hotline.client.store import Store
 from hotline.client.verification import build_view, check_message, record_time
 from hotline.protocol import validate_body
@@ -241,7 +243,7 @@ async def test_compose_shows_the_same_check_as_the_cli(classic_home: Path) -> No
     hr = seeded_client(classic_home, "HR")
     app = HotlineApp(hr, POLICIES, clock=lambda: NOW, live=False)
     async with app.run_test(size=(120, 45)) as pilot:
-        app.open_compose("inspection_request", "all")
+        app.on_navigate(Navigate("compose", family="inspection_request", to="all"))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
@@ -257,11 +259,12 @@ async def test_compose_shows_the_same_check_as_the_cli(classic_home: Path) -> No
             hr.roster,
             "HR",
             "inspection_request",
-            screen.validate_form()[0],
+            screen.validate_form(),
             recipients=[p for p in ALL if p != "HR"],
             policies=POLICIES,
             now_ms=NOW,
         )
-        assert [v.summary() for v in expected.verdicts] == shown.splitlines()
+        # the same verdicts; the console says them in the officer's language and formats
+        assert [verdict_text(v) for v in expected.verdicts] == shown.splitlines()
         assert "quota from HR exhausted: RS may decline (1 of 1 from HR in 2027, §76)" in shown
     hr.store.close()

@@ -126,3 +126,27 @@ def test_proof_queue_proves_and_refutes() -> None:
     assert res.proven == ["a"] and [k for k, _ in res.failed] == ["b"]
     assert q.overdue(T0 + 60_001, 60_000) == [("c", 8)]
     assert q.wanted(9) == [8]
+
+
+UNSIGNED = [
+    (
+        "an accepted entry without the hub's signature",
+        LogEvent("accepted", T0, "HUB/hub-1", make_envelope(NET).encode(), {"rv": 1}).encode(),
+        "unsigned_event",
+    ),
+    ("an unsigned alert", LogEvent("alert", T0, "HUB/hub-1", b"", {}).encode(), "unsigned_event"),
+    (
+        "an entry signed by an officer",
+        LogEvent("alert", T0, "RS/officer-1", b"", {}).signed(NET["RS/officer-1"].sign).encode(),
+        "wrong_role",
+    ),
+]
+
+
+@pytest.mark.parametrize(("entry", "code"), [c[1:] for c in UNSIGNED], ids=[c[0] for c in UNSIGNED])
+def test_an_entry_the_hub_did_not_sign_is_refused(entry: bytes, code: str) -> None:
+    # docs/protocol.md §8.3: a device checks the hub's signature (R17) before anything
+    # else, so a forged entry in an inbox (an alert, say) never reaches a console.
+    with pytest.raises(ProtocolError) as info:
+        read(entry)
+    assert info.value.code == code

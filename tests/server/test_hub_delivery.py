@@ -16,7 +16,7 @@ from hotline.client.compose import compose
 from hotline.client.events import MessageReceived
 from hotline.client.home import Home
 from hotline.protocol import id_text
-from hotline.protocol.session import http_auth_payload
+from hotline.protocol.auth import rest_payload_v1 as http_auth_payload
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import inbox_key
 from tests.harness import HubProcess, RawDevice, client, poll_until, start_hub, wait_for

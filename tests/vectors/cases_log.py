@@ -8,12 +8,12 @@ from typing import Any
 from hotline.protocol.audit import Checkpoint
 from hotline.protocol.events import LogEvent
 from hotline.protocol.merkle import consistency_proof, inclusion_proof, leaf_hash, root
-from tests.factories import T0
+from tests.factories import T0, det
 
 from .cases_roster import NET, R1
 from .common import case, err, ok, repack, wire_typed
 
-__all__ = ["checkpoint_cases", "log_entry_cases", "merkle_cases"]
+__all__ = ["checkpoint_cases", "log_entry_cases", "merkle_cases", "merkle_tree_cases"]
 
 HUB = "HUB/hub-1"
 
@@ -279,6 +279,48 @@ def checkpoint_cases(vectors: list[dict[str, Any]]) -> list[dict]:
                 f"one fault: {name}",
                 {"checkpoint": data.hex(), "roster": rost},
                 err(code),
+            )
+        )
+    return out
+
+
+#: a log of 13 entries, asked about its prefixes: the hub keeps one stored tree and
+#: answers for any checkpoint's size (docs/protocol.md §9.2)
+LOG13 = [det(f"merkle/log/{i}", 1 + i % 5).hex() for i in range(13)]
+
+
+def merkle_tree_cases() -> list[dict]:
+    """The stored tree's answers for a prefix equal RFC 9162 on that prefix alone."""
+    leaves = [leaf_hash(bytes.fromhex(e)) for e in LOG13]
+    base = {"entries": LOG13}
+    out = [
+        case(
+            f"merkle/tree/root-{n}",
+            "merkle.root",
+            f"the root of the first {n} of 13 entries",
+            {**base, "size": n},
+            ok(root=root(leaves[:n]).hex()),
+        )
+        for n in (1, 2, 3, 5, 7, 8, 9, 12, 13)
+    ]
+    for i, n in ((0, 1), (0, 13), (12, 13), (5, 8), (6, 7), (8, 13), (3, 5), (9, 11)):
+        out.append(
+            case(
+                f"merkle/tree/inclusion-{i}-{n}",
+                "merkle.inclusion.prove",
+                f"the audit path of entry {i} in the tree of {n}",
+                {**base, "index": i, "size": n},
+                ok(proof=[h.hex() for h in inclusion_proof(i, leaves[:n])]),
+            )
+        )
+    for m, n in ((1, 13), (4, 13), (7, 13), (8, 13), (12, 13), (13, 13), (3, 7), (5, 9)):
+        out.append(
+            case(
+                f"merkle/tree/consistency-{m}-{n}",
+                "merkle.consistency.prove",
+                f"the first {m} entries are a prefix of the first {n}",
+                {**base, "from": m, "size": n},
+                ok(proof=[h.hex() for h in consistency_proof(m, leaves[:n])]),
             )
         )
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotline.protocol import Envelope, Receipt, SigningKey, pack, unpack
-from hotline.protocol.constants import MAX_BIN, MAX_FRAME
+from hotline.protocol.constants import MAX_BIN, MAX_ENVELOPE, MAX_FRAME
 
 from .common import case, compact, err, ok, wire_typed
 
@@ -79,7 +79,7 @@ def _envelope_negatives(v: dict[str, Any]) -> list[tuple[str, str, Any, str]]:
             "ciphertext-over-max-bin",
             "limit_exceeded",
             _variant(v, 14, b"\x00" * (MAX_BIN + 1)),
-            "a sealed body over 512 KiB",
+            "a sealed body over 512 KiB (the envelope is over MAX_ENVELOPE too)",
         ),
         ("unsigned", "bad_signature", _variant(v, 15, b""), "an empty signature"),
         (
@@ -189,6 +189,7 @@ def envelope_cases(vectors: list[dict[str, Any]]) -> list[dict]:
                     err(code),
                 )
             )
+    out += _envelope_size_cases(vectors[0])
     big = {"envelope": ["c0", ["00", MAX_FRAME]]}
     out.append(
         case(
@@ -200,6 +201,33 @@ def envelope_cases(vectors: list[dict[str, Any]]) -> list[dict]:
         )
     )
     return out
+
+
+def _envelope_size_cases(v: dict[str, Any]) -> list[dict]:
+    """MAX_ENVELOPE: an envelope fits the log entry a delivery carries (§2.3, §2.4)."""
+    seed = v["sender_sign_seed"]
+    probe = bytes.fromhex(_resigned(v, 14, b"\x00" * 100_000, seed))
+    fill = MAX_ENVELOPE - (len(probe) - 100_000)
+    largest = bytes.fromhex(_resigned(v, 14, b"\x00" * fill, seed))
+    assert len(largest) == MAX_ENVELOPE
+    env = Envelope.decode(largest)
+    key = v["sender_verify_key"]
+    return [
+        case(
+            "envelope/at-max-envelope",
+            "envelope.decode_verify",
+            f"exactly MAX_ENVELOPE = MAX_BIN - 1024 = {MAX_ENVELOPE} bytes, signed",
+            {"envelope": compact(largest), "verify_key": key},
+            ok(message_id=env.id.hex(), header_digest=env.header_digest().hex()),
+        ),
+        case(
+            "envelope/over-max-envelope",
+            "envelope.decode_verify",
+            "one byte more is refused before it is parsed",
+            {"envelope": ["c0", ["00", MAX_ENVELOPE]]},
+            err("limit_exceeded"),
+        ),
+    ]
 
 
 def _sealed_variants(v: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -10,14 +10,14 @@ from tests.factories import T0, Network, make_network
 
 from .common import case, err, ok, repack
 
-__all__ = ["NET", "R1", "roster_cases"]
+__all__ = ["NET", "R1", "next_roster", "roster_cases", "with_revoked"]
 
 PARTIES = ("AL", "BA", "HR", "RS")
 NET: Network = make_network(parties=PARTIES, quorum=3)
 R1: Roster = NET.roster  # type: ignore[assignment]
 
 
-def _next(base: Roster, signers: list[str], **changes: Any) -> Roster:
+def next_roster(base: Roster, signers: list[str], **changes: Any) -> Roster:
     new = replace(
         base.unsigned(), version=base.version + 1, prev_hash=base.hash(), _by_id={}, **changes
     )
@@ -26,7 +26,7 @@ def _next(base: Roster, signers: list[str], **changes: Any) -> Roster:
     return new
 
 
-def _revoked(r: Roster, device_id: str) -> tuple[Any, ...]:
+def with_revoked(r: Roster, device_id: str) -> tuple[Any, ...]:
     return tuple(replace(d, revoked=True) if d.id == device_id else d for d in r.devices)
 
 
@@ -35,12 +35,12 @@ def _officers(*parties: str) -> list[str]:
 
 
 def _chains() -> list[tuple[str, str, list[Roster], str | None]]:
-    r2 = _next(R1, _officers("AL", "BA", "HR"), devices=_revoked(R1, "HR/officer-1"))
-    r3 = _next(r2, _officers("AL", "BA", "RS"), issued_ms=T0 + 2)
-    r2_alt = _next(R1, _officers("AL", "BA", "RS"), issued_ms=T0 + 1)
-    dup = replace(_next(R1, _officers("AL", "BA")), _by_id={})
+    r2 = next_roster(R1, _officers("AL", "BA", "HR"), devices=with_revoked(R1, "HR/officer-1"))
+    r3 = next_roster(r2, _officers("AL", "BA", "RS"), issued_ms=T0 + 2)
+    r2_alt = next_roster(R1, _officers("AL", "BA", "RS"), issued_ms=T0 + 1)
+    dup = replace(next_roster(R1, _officers("AL", "BA")), _by_id={})
     dup = replace(dup, signatures=(*dup.signatures, dup.signatures[0]), _by_id={})
-    bad_sig = _next(R1, _officers("AL", "BA", "HR"))
+    bad_sig = next_roster(R1, _officers("AL", "BA", "HR"))
     s0 = bad_sig.signatures[0]
     bad_sig = replace(
         bad_sig,
@@ -53,7 +53,7 @@ def _chains() -> list[tuple[str, str, list[Roster], str | None]]:
         (
             "quorum-from-previous",
             "v2 raises the quorum to 4; v1's quorum of 3 signs it",
-            [R1, _next(R1, _officers("AL", "BA", "HR"), quorum=4)],
+            [R1, next_roster(R1, _officers("AL", "BA", "HR"), quorum=4)],
             None,
         ),
         ("rollback", "v1 again after v2", [R1, r2, R1], "roster_rollback"),
@@ -62,7 +62,7 @@ def _chains() -> list[tuple[str, str, list[Roster], str | None]]:
         (
             "below-quorum",
             "v2 signed by 2 of the 3 required",
-            [R1, _next(R1, _officers("AL", "BA"))],
+            [R1, next_roster(R1, _officers("AL", "BA"))],
             "roster_invalid",
         ),
         (
@@ -74,19 +74,19 @@ def _chains() -> list[tuple[str, str, list[Roster], str | None]]:
         (
             "feed-signer",
             "a feed is not an officer",
-            [R1, _next(R1, [*_officers("AL", "BA"), "HR/feed-1"])],
+            [R1, next_roster(R1, [*_officers("AL", "BA"), "HR/feed-1"])],
             "roster_invalid",
         ),
         (
             "auditor-signer",
             "an auditor's party does not vote",
-            [R1, _next(R1, [*_officers("AL", "BA"), "AUDIT/auditor-1"])],
+            [R1, next_roster(R1, [*_officers("AL", "BA"), "AUDIT/auditor-1"])],
             "roster_invalid",
         ),
         (
             "revoked-signer",
             "HR/officer-1 is revoked in v2, the version that authorises v3",
-            [R1, r2, _next(r2, _officers("AL", "BA", "HR"))],
+            [R1, r2, next_roster(r2, _officers("AL", "BA", "HR"))],
             "roster_invalid",
         ),
         ("bad-signature", "one signature bit flipped", [R1, bad_sig], "roster_invalid"),
@@ -95,7 +95,7 @@ def _chains() -> list[tuple[str, str, list[Roster], str | None]]:
             "v2 names another predecessor",
             [
                 R1,
-                replace(_next(R1, []), prev_hash=b"\x00" * 32, _by_id={})
+                replace(next_roster(R1, []), prev_hash=b"\x00" * 32, _by_id={})
                 .signed_by("AL/officer-1", NET["AL/officer-1"].sign)
                 .signed_by("BA/officer-1", NET["BA/officer-1"].sign)
                 .signed_by("HR/officer-1", NET["HR/officer-1"].sign),
@@ -105,7 +105,7 @@ def _chains() -> list[tuple[str, str, list[Roster], str | None]]:
         (
             "expired",
             "v2 expired before now_ms",
-            [R1, _next(R1, _officers("AL", "BA", "HR"), valid_until_ms=T0 - 1)],
+            [R1, next_roster(R1, _officers("AL", "BA", "HR"), valid_until_ms=T0 - 1)],
             "roster_invalid",
         ),
         (
@@ -121,7 +121,7 @@ def _chains() -> list[tuple[str, str, list[Roster], str | None]]:
         (
             "genesis-version-2",
             "a chain starts at version 1",
-            [_next(R1, _officers("AL", "BA", "HR"))],
+            [next_roster(R1, _officers("AL", "BA", "HR"))],
             "roster_invalid",
         ),
     ]

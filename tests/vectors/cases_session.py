@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from hotline.protocol import SigningKey, auth_payload, pack
+from hotline.protocol.auth import rest_payload_v1
 from hotline.protocol.constants import MAX_FRAME
-from hotline.protocol.session import http_auth_payload
 from tests.factories import T0
 
 from .common import case, err, ok, wire_typed
@@ -63,7 +63,7 @@ def rest_cases(vectors: list[dict[str, Any]]) -> list[dict]:
     v = vectors[0]
     key = SigningKey(bytes.fromhex(v["sender_sign_seed"]))
     path = "/v1/messages/0190f2a0-0000-7000-8000-000000000000/status"
-    payload = http_auth_payload(HUB, "GET", path, "RS/officer-1", T0)
+    payload = rest_payload_v1(HUB, "GET", path, "RS/officer-1", T0)
     base = {
         "hub": HUB,
         "method": "GET",

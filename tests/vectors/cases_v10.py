@@ -6,18 +6,68 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from hotline.protocol import SigningKey, pack
+from hotline.protocol import Roster, SigningKey, pack
 from hotline.protocol.auth import rest_payload
+from hotline.protocol.constants import DOMAIN_EVENT
 from hotline.protocol.events import LogEvent
 from hotline.protocol.merkle import leaf_hash
 from hotline.protocol.witness import Cosignature
 from tests.factories import T0
 
 from .cases_log import HUB, _checkpoints
-from .cases_roster import NET, R1
-from .common import case, err, ok, repack
+from .cases_roster import NET, R1, next_roster, with_revoked
+from .common import case, err, ok, repack, wire_typed
 
-__all__ = ["cosignature_cases", "event_cases", "frame_v10_cases", "rest_v2_cases"]
+__all__ = [
+    "cosignature_cases",
+    "event_cases",
+    "event_sign_cases",
+    "frame_v10_cases",
+    "rest_v2_cases",
+]
+
+
+def _hub_revoked() -> Roster:
+    devices = with_revoked(R1, HUB)
+    return next_roster(R1, ["AL/officer-1", "BA/officer-1", "HR/officer-1"], devices=devices)
+
+
+def event_sign_cases(vectors: list[dict[str, Any]]) -> list[dict]:
+    """What the hub's signature covers: the entry with ``extra`` minus ``sig``."""
+    env = bytes.fromhex(vectors[0]["envelope"])
+    rc = bytes.fromhex(vectors[0]["receipt"])
+    seed = NET[HUB].sign.seed.hex()
+    items = [
+        ("accepted", T0 + 2, env, {"rv": 1}),
+        ("receipt", T0 + 5_001, rc, {"sender": "RS", "rv": 1}),
+        ("rejected", T0 + 3, b"", {"code": "replay", "device": "RS/officer-1", "ref": ""}),
+        ("hub_start", T0, b"", {"instance": "a1", "missing_accepted": []}),
+    ]
+    out = []
+    for etype, at, payload, extra in items:
+        ev = LogEvent(etype, at, HUB, payload, extra).signed(NET[HUB].sign)
+        entry = ev.encode()
+        out.append(
+            case(
+                f"event/sign/{etype}",
+                "event.sign",
+                "the hub signs DOMAIN_EVENT ‖ pack([type, at_ms, hub, payload, extra])",
+                {
+                    "type": etype,
+                    "at_ms": at,
+                    "hub": HUB,
+                    "payload": payload.hex(),
+                    "extra": wire_typed(extra),
+                    "sign_seed": seed,
+                },
+                ok(
+                    entry=entry.hex(),
+                    signed_bytes=(DOMAIN_EVENT + pack(ev.signed_payload())).hex(),
+                    leaf=leaf_hash(entry).hex(),
+                ),
+            )
+        )
+    return out
 
 
 def event_cases(vectors: list[dict[str, Any]]) -> list[dict]:
@@ -46,6 +96,16 @@ def event_cases(vectors: list[dict[str, Any]]) -> list[dict]:
             "wrong_role",
             LogEvent("checkpoint", T0, HUB, b"", {}).signed(hub).encode(),
         ),
+        (
+            "sig-not-bytes",
+            "unsigned_event",
+            repack(good, lambda o: o[4].__setitem__("sig", o[4]["sig"].hex())),
+        ),
+        (
+            "sig-63-bytes",
+            "unsigned_event",
+            repack(good, lambda o: o[4].__setitem__("sig", o[4]["sig"][:63])),
+        ),
     ]
     out = [
         case(
@@ -56,6 +116,25 @@ def event_cases(vectors: list[dict[str, Any]]) -> list[dict]:
             ok(type="accepted", leaf=leaf_hash(good).hex()),
         )
     ]
+    start = LogEvent("hub_start", T0, HUB, b"", {"instance": "a1"}).signed(hub).encode()
+    out.append(
+        case(
+            "event/hub-start",
+            "event.verify",
+            "a hub's own event, no payload",
+            {"entry": start.hex(), "roster": rost},
+            ok(type="hub_start", leaf=leaf_hash(start).hex()),
+        )
+    )
+    out.append(
+        case(
+            "event/revoked-hub",
+            "event.verify",
+            "a hub device revoked in the roster in force signs nothing (R17)",
+            {"entry": start.hex(), "roster": _hub_revoked().encode().hex()},
+            err("wrong_role"),
+        )
+    )
     for name, code, data in faults:
         out.append(
             case(
@@ -130,6 +209,12 @@ _QUERIES = [
     ("empty-pieces", "&&a=1&", "a=1"),
     ("utf8-upper-hex", "k=%c3%a9~&k=%C3%A9", "k=%C3%A9&k=%C3%A9~"),
 ]
+#: percent-decoded bytes that are not UTF-8: what is signed must be what is read
+_BAD_QUERIES = [
+    ("lone-continuation-byte", "a=%80"),
+    ("overlong-slash", "a=%C0%AF"),
+    ("encoded-surrogate", "k%ED%A0%80=1"),
+]
 
 
 def rest_v2_cases(vectors: list[dict[str, Any]]) -> list[dict]:
@@ -142,6 +227,16 @@ def rest_v2_cases(vectors: list[dict[str, Any]]) -> list[dict]:
             ok(canonical=c),
         )
         for n, q, c in _QUERIES
+    ]
+    out += [
+        case(
+            f"rest/query/{n}",
+            "rest.canonical_query",
+            f"§8.4: invalid UTF-8 after percent-decoding ({n})",
+            {"query": q},
+            err("schema_error"),
+        )
+        for n, q in _BAD_QUERIES
     ]
     key = SigningKey(bytes.fromhex(vectors[0]["sender_sign_seed"]))
     nonce, body = b"\x05" * 16, b'{"to":"HR"}'
@@ -193,6 +288,15 @@ def rest_v2_cases(vectors: list[dict[str, Any]]) -> list[dict]:
                 err("auth_failed"),
             )
         )
+    out.append(
+        case(
+            "rest/v2/query-not-utf8",
+            "rest.v2.sign_verify",
+            "a query that is not UTF-8 is refused before any signature is checked",
+            {**base, "query": "from_ms=%FF"},
+            err("schema_error"),
+        )
+    )
     out.append(
         case(
             "rest/v2/nonce-15-bytes",

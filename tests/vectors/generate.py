@@ -20,11 +20,21 @@ from hotline.protocol import Receipt, auth_payload, encode_body
 from tests.factories import T0, make_envelope, make_network
 
 from .cases_codec import codec_cases
-from .cases_log import checkpoint_cases, log_entry_cases, merkle_cases
+from .cases_connection import client_transcript_cases, hub_transcript_cases
+from .cases_delivery import delivery_cases, inclusion_queue_cases
+from .cases_log import checkpoint_cases, log_entry_cases, merkle_cases, merkle_tree_cases
 from .cases_objects import envelope_cases, receipt_cases, sealed_cases
 from .cases_roster import roster_cases
+from .cases_rules import envelope_rule_cases, receipt_rule_cases
 from .cases_session import auth_cases, frame_cases, rest_cases
-from .cases_v10 import cosignature_cases, event_cases, frame_v10_cases, rest_v2_cases
+from .cases_v10 import (
+    cosignature_cases,
+    event_cases,
+    event_sign_cases,
+    frame_v10_cases,
+    rest_v2_cases,
+)
+from .cases_witness import fork_cases, quorum_cases, witness_cases
 
 OUT = Path(__file__).parent
 GOLDEN = OUT / "vectors.json"
@@ -49,6 +59,17 @@ def suite(vectors: list[dict[str, Any]]) -> dict[str, Any]:
         *cosignature_cases(vectors),
         *rest_v2_cases(vectors),
         *frame_v10_cases(),
+        *merkle_tree_cases(),
+        *event_sign_cases(vectors),
+        *envelope_rule_cases(),
+        *receipt_rule_cases(vectors),
+        *delivery_cases(),
+        *inclusion_queue_cases(),
+        *quorum_cases(),
+        *fork_cases(),
+        *witness_cases(),
+        *hub_transcript_cases(),
+        *client_transcript_cases(),
     ]
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"

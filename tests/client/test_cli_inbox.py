@@ -1,0 +1,116 @@
+"""`hotline inbox`, `--as` by role, help and metavars, one-line errors (no hub needed)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hotline.client.cli import build_parser, main, parsers
+from hotline.client.home import Home
+from hotline.client.hub_client import HubClient
+from tests.client.console.seed import FLASH_ID, seed
+
+
+def _seeded(home: Path) -> None:
+    hr = HubClient(Home(home), "HR")
+    seed(hr)
+    hr.store.set_my_rank("0190c1a4-0000-7000-8000-000000000004", 1)
+    hr.store.close()
+
+
+def test_inbox_lists_searches_and_filters(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seeded(home)
+    assert main(["inbox", "--home", str(home), "--as", "HR", "--json"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 4 and rows[0]["short_id"] == FLASH_ID.replace("-", "")[-12:]
+    assert main(["inbox", "--home", str(home), "--as", "HR", "--search", "ниш", "--json"]) == 0
+    assert [json.loads(x)["id"] for x in capsys.readouterr().out.splitlines()] == [FLASH_ID]
+    assert main(["inbox", "--home", str(home), "--as", "HR", "--unread", "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3  # the link test was opened
+    assert main(["inbox", "--home", str(home), "--as", "HR", "--search", "from:XK"]) == 0
+    out = capsys.readouterr().out
+    assert "Military activity" in out and "Defender Europe 25" in out and "RS " not in out
+    assert main(["inbox", "--home", str(home), "--as", "HR", "--lang", "hr"]) == 0
+    assert "Vojna aktivnost" in capsys.readouterr().out
+
+
+def test_as_a_party_picks_the_device_of_the_role_the_command_needs(home: Path) -> None:
+    from hotline.client.cli_common import CliError, resolve_as
+
+    h = Home(home)
+    assert resolve_as(h, "AUDIT", ("officer", "feed", "auditor")) == "AUDIT/auditor-1"
+    assert resolve_as(h, "RS", ("feed", "officer")) == "RS/feed-1"
+    assert resolve_as(h, "rs", ("officer", "feed")) == "RS/officer-1"
+    with pytest.raises(CliError, match="no officer device"):
+        resolve_as(h, "AUDIT", ("officer",))
+    assert h.device("AUDIT").id == "AUDIT/auditor-1"  # audit/register commands too
+
+
+def test_every_option_has_help_and_a_readable_metavar() -> None:
+    for p in parsers(build_parser()):
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction | argparse._HelpAction):
+                continue
+            name = "/".join(action.option_strings) or action.dest
+            assert action.help, f"{p.prog} {name}: no help"
+            if action.option_strings and action.nargs != 0 and action.choices is None:
+                assert action.metavar and "_" not in str(action.metavar), f"{p.prog} {name}"
+
+
+def test_feed_help_documents_the_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["feed", "--help"])
+    out = capsys.readouterr().out
+    assert '"type": "drone_flight"' in out and '"line": 1' in out and "exit: 0" in out
+
+
+def test_expected_failures_are_one_line_with_the_fix(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _seeded(home)
+    assert main(["acknowledge", "--home", str(home), "--as", "HR", "nosuchid"]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: no message nosuchid")
+    assert "hotline inbox" in err[0]
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(b"not a bundle at all")
+    assert main(["audit", "replay", str(garbage)]) != 0
+    assert "is not an audit bundle" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_is_not_an_error(home: Path) -> None:
+    _seeded(home)
+    cmd = [sys.executable, "-m", "hotline.client", "inbox", "--home", str(home), "--as", "HR"]
+    producer = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert producer.stdout is not None
+    producer.stdout.readline()
+    producer.stdout.close()  # like `| head -1`
+    _out, err = producer.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err
+
+
+async def test_commands_say_how_many_messages_arrived_unseen(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hotline.client.cli_messages import Connected
+    from hotline.client.events import MessageReceived, SecurityAlert
+
+    hr = HubClient(Home(home), "HR")
+    seed(hr)
+    conn = Connected(hr, True, hr.subscribe())
+    for m in hr.store.inbox()[:2]:
+        hr._emit(MessageReceived(m))
+    hr._emit(SecurityAlert("x", "bad receipt"))
+    conn.drain()
+    assert conn.unseen == 2 and [a.detail for a in hr.store.alerts()] == ["bad receipt"]
+    from hotline.client.cli_common import note_unseen
+
+    note_unseen(conn.unseen, home, "HR/officer-1")
+    err = capsys.readouterr().err
+    assert "2 new messages arrived and were stored, not shown" in err and "--unread" in err
+    hr.store.close()
