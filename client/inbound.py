@@ -106,21 +106,25 @@ class Inbound:
                     self._commit(burst)
                     await self._ack(burst.handled)
                     return items[n:]
-            burst.handled.append(d.delivery)
-            self._judge(d, me, burst)
+            if self._judge(d, me, burst):
+                burst.handled.append(d.delivery)
         self._commit(burst)
         await self._ack(burst.handled)
         return []
 
-    def _judge(self, d: Deliver, me: RosterDevice, burst: _Burst) -> None:
+    def _judge(self, d: Deliver, me: RosterDevice, burst: _Burst) -> bool:
+        """Add the delivery to the burst; False if it must wait (not acked, judged again)."""
         try:
             logged = read_delivery(
                 d.entry, d.index, me=me, rosters=self.rosters.versions, seen=self.store,
                 rules=self.rules,
             )  # fmt: skip
         except ProtocolError as exc:
+            if exc.transient:  # say, a roster version not here yet: the hub sends it again
+                log.info("delivery %s waits: %s", d.delivery, exc.message)
+                return False
             burst.refused.append((d, exc))
-            return
+            return True
         if isinstance(logged, LoggedMessage):
             if not logged.duplicate:  # a redelivery, or this device's own message back
                 burst.messages.append((logged, self._row(logged, d.delivery)))
@@ -128,6 +132,7 @@ class Inbound:
             burst.receipts.append((d.delivery, logged))
         else:
             burst.notices.append((d.delivery, logged))
+        return True
 
     def _row(self, m: LoggedMessage, delivery: str) -> dict[str, Any]:
         env = m.envelope

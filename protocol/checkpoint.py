@@ -80,6 +80,11 @@ class Checkpoint:
         dev = roster.get(self.hub)
         if dev is None or dev.role != "hub":
             raise SignatureError(f"checkpoint signed by {self.hub}, not a hub in the roster")
+        if self.network != roster.network:
+            # a second history signed under another network's name is no excuse for it
+            raise SignatureError(
+                f"checkpoint of network {self.network!r}, the roster's is {roster.network!r}"
+            )
         verify(dev.verify_key, self.signature, DOMAIN_CHECKPOINT, self.payload())
         if self.leaves and (
             len(self.leaves) != self.size - self.prev_size

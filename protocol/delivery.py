@@ -22,7 +22,7 @@ from .acceptance import (
     check_receipt,
 )
 from .envelope import Envelope
-from .errors import Misrouted, ProtocolError
+from .errors import Misrouted, ProtocolError, RosterBehind
 from .events import LogEvent
 from .merkle import leaf_hash
 from .receipts import Receipt
@@ -80,11 +80,19 @@ def roster_in_force(rosters: Mapping[int, Roster], ev: LogEvent) -> Roster:
 
     The claim is the hub's, inside a hub-signed, witnessed entry: an auditor checks it
     against the log's own ``roster`` entries.
+
+    Raises:
+        RosterBehind: the entry names a version newer than this device holds; judging it
+            with an older roster could refuse (and so lose) a valid message. Transient:
+            the hub pushes newer versions; the delivery is judged again when it comes back.
     """
     rv = ev.roster_version
     if rv is not None and rv in rosters:
         return rosters[rv]
-    return rosters[max(rosters)]
+    newest = max(rosters)
+    if rv is not None and rv > newest:
+        raise RosterBehind(f"the entry was accepted under roster {rv}; this device holds {newest}")
+    return rosters[newest]
 
 
 def read_delivery(

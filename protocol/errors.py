@@ -21,7 +21,8 @@ Tree::
     │   ├── ExpiredKey                 expired_key
     │   └── WrongRole                  wrong_role
     ├── RosterError                    roster_invalid     roster chain / quorum broken
-    │   └── RosterRollback             roster_rollback
+    │   ├── RosterRollback             roster_rollback
+    │   └── RosterBehind               roster_behind      a newer version is on its way
     ├── AuthError                      auth_failed        handshake failed
     ├── SenderMismatch                 wrong_sender       sender is not the authenticated device
     ├── RecipientError                 unknown_recipient  a recipient is not in the roster
@@ -72,6 +73,7 @@ __all__ = [
     "RecipientError",
     "ReplayError",
     "RevokedKey",
+    "RosterBehind",
     "RosterError",
     "RosterRollback",
     "SchemaError",
@@ -172,6 +174,13 @@ class RosterError(ProtocolError):
 
 class RosterRollback(RosterError):
     code = "roster_rollback"
+
+
+class RosterBehind(RosterError):
+    """A device holds an older roster than the one an entry names (it will be pushed)."""
+
+    code = "roster_behind"
+    transient = True
 
 
 class AuthError(ProtocolError):

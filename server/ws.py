@@ -76,6 +76,8 @@ class DeviceSocket:
     def roster_changed(self, roster: Roster, now_ms: int) -> None:
         """A newer roster is in force: a revoked or expired device's session ends now."""
         self.conn.roster_changed(roster, now_ms)
+        if self.conn.state == "open":  # still admitted: it needs the version to judge with
+            self.conn.push_roster(roster.encode())
         self.kick()
 
     # -- the loop -----------------------------------------------------------------------
