@@ -31,11 +31,11 @@ class CheckpointFeed:
 
     async def load(self) -> None:
         """Every checkpoint so far, before the hub takes connections."""
-        await self._take(await self.streams.checkpoints_after(self.cursor, None), push=False)
+        await self._take(await self.streams.checkpoints.after(self.cursor, None), push=False)
 
     async def run(self) -> None:
         while True:
-            await self._take(await self.streams.checkpoints_after(self.cursor, BLOCK_MS))
+            await self._take(await self.streams.checkpoints.after(self.cursor, BLOCK_MS))
 
     async def _take(self, items: list[tuple[str, bytes]], push: bool = True) -> None:
         for sid, raw in items:

@@ -154,7 +154,7 @@ class DeviceRequests:
             "dead_letter", now_ms(), device=self.device.id, entry=e.id, mid=e.mid
         )
         try:
-            await self.streams.append_event("dead_letter", event, mid=e.mid)
+            await self.streams.log.append_event("dead_letter", event, mid=e.mid)
         except ProtocolError as exc:  # the log is away; the pump already alerted
             log.warning("dead letter of %s not logged: %s", e.id, exc.message)
 

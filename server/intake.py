@@ -119,7 +119,7 @@ class Intake:
                 envs[i] = self._decode(sid, data)
             except ProtocolError as exc:
                 out[i] = exc
-        metas = await self.streams.message_metas(
+        metas = await self.streams.log.message_metas(
             sorted({r for e in envs.values() for r in _references(e)})
         )
         seen, roster = _Prefetched(metas), self.roster.current
@@ -168,7 +168,7 @@ class Intake:
         if not todo:
             return
         try:
-            results: list[Any] = await self.streams.accept_many([a for _i, _e, a in todo])
+            results: list[Any] = await self.streams.log.accept_many([a for _i, _e, a in todo])
         except ProtocolError as exc:  # Redis away: none of the burst is promised
             results = [exc] * len(todo)
         for (i, env, args), res in zip(todo, results, strict=True):
@@ -210,7 +210,7 @@ class Intake:
             ProtocolError: refused (its ``ref`` for the device is the message id).
         """
         rc = Receipt.decode(data)
-        meta = await self.streams.message_meta(rc.message_id.hex())
+        meta = await self.streams.log.message_meta(rc.message_id.hex())
         seen = _Prefetched({rc.message_id.hex(): meta} if meta else {})
         try:
             check_receipt(
@@ -224,7 +224,7 @@ class Intake:
         event = self.signer.event(
             "receipt", now_ms, data, sender=meta.sender, rv=self.roster.current.version
         )
-        pos = await self.streams.record_receipt(
+        pos = await self.streams.log.record_receipt(
             rc.message_id.hex(), rc.device, rc.rank, event, sorted({meta.sender, rc.party}),
             meta.lane,
         )  # fmt: skip
@@ -234,13 +234,13 @@ class Intake:
 
     async def status(self, mid: bytes, asker: RosterDevice) -> dict[str, Any]:
         """Per-recipient delivered / read / acknowledged for the sender's party (and auditors)."""
-        meta = await self.streams.message_meta(mid.hex())
+        meta = await self.streams.log.message_meta(mid.hex())
         if meta is None:
             raise UnknownReference("no such message: check the id", field="id")
         pos, sender, recipients = meta.position, meta.sender, meta.recipients
         if asker.party != sender and asker.role != "auditor" and asker.party not in recipients:
             raise SenderMismatch("only the sender, a recipient or an auditor may ask")
-        ranks = await self.streams.status(mid.hex())
+        ranks = await self.streams.log.status(mid.hex())
         kinds = ("delivered", "read", "acknowledged")
         per_party: dict[str, Any] = {}
         for party in recipients:

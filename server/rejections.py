@@ -58,7 +58,7 @@ class RejectionAudit:
             extra["suppressed"] = str(w.suppressed)
         event = self.signer.event("rejected", now_ms, b"", **extra)
         try:
-            await self.streams.append_event("rejected", event)
+            await self.streams.log.append_event("rejected", event)
             w.suppressed = 0
         except ProtocolError as exc:  # the log is away: counted, not lost silently
             log.warning("rejection of %s not logged: %s", device, exc.message)

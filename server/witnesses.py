@@ -49,11 +49,11 @@ class Witnesses:
         if cp is None:
             raise NotFound(f"no checkpoint of {c.size} entries to cosign")
         c.verify(cp, self.roster.current)
-        await self.streams.add_cosignature(c.size, c.cosigner, data)
+        await self.streams.checkpoints.add_cosignature(c.size, c.cosigner, data)
         self.metrics.inc("hotline_cosignatures_total")
 
     async def cosignatures(self, size: int) -> list[bytes]:
-        return await self.streams.cosignatures(size)
+        return await self.streams.checkpoints.cosignatures(size)
 
     async def witnessed(self, cp: Checkpoint) -> bool:
         cosigs = [Cosignature.decode(d) for d in await self.cosignatures(cp.size)]
@@ -80,7 +80,7 @@ class Witnesses:
             message=message,
         )  # fmt: skip
         parties = [p.code for p in roster.parties if p.kind in ("party", "observer")]
-        await self.streams.append_event("fork_proof", event, route_to=parties, lane="urgent")
+        await self.streams.log.append_event("fork_proof", event, route_to=parties, lane="urgent")
         self.metrics.inc("hotline_fork_proofs_total")
 
     def latest(self) -> Checkpoint:

@@ -40,7 +40,7 @@ async def covered_checkpoint(
     deadline = time.monotonic() + timeout
     asked = False
     while True:
-        raw = await streams.latest_checkpoint()
+        raw = await streams.checkpoints.latest()
         cp = Checkpoint.decode(raw) if raw else None
         if cp and cp.size >= want:
             return cp
@@ -49,7 +49,7 @@ async def covered_checkpoint(
         if time.monotonic() > deadline:
             return cp
         if not asked:
-            await streams.request_checkpoint()
+            await streams.checkpoints.request()
             asked = True
         await asyncio.sleep(0.05)  # the signer runs in another task or another hub
 
@@ -65,7 +65,7 @@ async def post_checkpoint(request: web.Request) -> web.Response:
     """On demand: a checkpoint covering everything logged so far."""
     streams = request.app[STREAMS]
     await authenticate(request)
-    cp = await covered_checkpoint(request.app, await streams.log_length())
+    cp = await covered_checkpoint(request.app, await streams.log.length())
     if cp is None:
         raise Unavailable("no checkpoint could be signed now: retry")
     return web.Response(body=cp.encode(light=True), content_type="application/msgpack")
@@ -76,10 +76,10 @@ async def get_inclusion(request: web.Request) -> web.Response:
     app, streams = request.app, request.app[STREAMS]
     await authenticate(request)
     mid = parse_id_text(request.match_info["id"]).hex()
-    index = await streams.leaf_index(mid)
+    index = await streams.checkpoints.leaf_index(mid)
     if index is None:
-        await covered_checkpoint(app, await streams.log_length())
-        index = await streams.leaf_index(mid)
+        await covered_checkpoint(app, await streams.log.length())
+        index = await streams.checkpoints.leaf_index(mid)
     if index is None:
         raise NotFound("no such message in the log: check the id", field="id")
     cp = await covered_checkpoint(app, index + 1)
@@ -129,7 +129,7 @@ async def export(request: web.Request) -> web.StreamResponse:
         raise WrongRole(f"{dev.id} is a {dev.role}: exports are for auditors")
     to_ms = strict_int(request.query, "to_ms") if "to_ms" in request.query else 0
     from_ms = strict_int(request.query, "from_ms") if "from_ms" in request.query else 0
-    final = await covered_checkpoint(app, await streams.log_length())
+    final = await covered_checkpoint(app, await streams.log.length())
     if final is not None:
         await _witnessed(app, final)
     resp = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
@@ -146,7 +146,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     for r in app[ROSTER].chain:
         await resp.write(bundle_record("roster", r.encode()))
     count = await _write_entries(resp, streams, to_ms)
-    for raw in await streams.checkpoints():
+    for raw in await streams.checkpoints.all():
         # Every checkpoint goes out, so a truncated log shows. Only an explicit --to cut
         # leaves out the ones past it (the header records the cut).
         size = Checkpoint.decode(raw).size
@@ -158,7 +158,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     event = app[SIGNER].event(
         "export", now_ms(), auditor=dev.id, entries=count, from_ms=from_ms, to_ms=to_ms
     )
-    await streams.append_event("export", event)
+    await streams.log.append_event("export", event)
     return resp
 
 
@@ -181,7 +181,7 @@ async def _write_entries(resp: web.StreamResponse, streams: Streams, to_ms: int)
     count = 0
     start = "-"
     while True:
-        page = [e for e in await streams.log_range(start, "+", count=1000) if e.id != start]
+        page = [e for e in await streams.log.range(start, "+", count=1000) if e.id != start]
         chunk = []
         for e in page:
             if to_ms and int(e.id.split("-")[0]) > to_ms:

@@ -45,13 +45,13 @@ async def post_roster(request: web.Request) -> web.Response:
         state.extend(roster, now_ms())  # the same version again: fine; another: refused
         return web.json_response({"version": state.current.version})
     verify_transition(state.current, roster, now_ms())
-    await streams.put_roster(roster.version, roster.encode())
+    await streams.rosters.put(roster.version, roster.encode())
     event = app[SIGNER].event("roster", now_ms(), roster.encode(), version=roster.version)
-    await streams.append_event("roster", event)
+    await streams.log.append_event("roster", event)
     state.extend(roster, now_ms())
     for d in roster.devices:
         if d.role in RECEIVING:
-            await streams.ensure_group(d.party, d.id)
+            await streams.inbox.ensure_group(d.party, d.id)
     await _retire(app, roster)
     return web.json_response({"version": state.current.version})
 
@@ -63,7 +63,7 @@ async def _retire(app: web.Application, roster: Roster) -> None:
     for d in roster.devices:
         gone = d.revoked or (d.valid_until_ms and now > d.valid_until_ms)
         if gone and d.role in RECEIVING:
-            n = await app[STREAMS].dead_letter_pending(d.party, d.id, f"{d.id} revoked")
+            n = await app[STREAMS].inbox.dead_letter_pending(d.party, d.id, f"{d.id} revoked")
             if n:
                 app[METRICS].inc("hotline_dead_letters_total", n, party=d.party)
                 log.warning("dead-lettered %d pending deliveries of revoked %s", n, d.id)
