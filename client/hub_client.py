@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,25 @@ class HubClient:
             self._supervisor.spawn("watch", self._watch_loop)
         return self
 
+    async def settle(self, timeout: float = 5.0) -> bool:
+        """Let what this device owes finish before it leaves; False if time ran out.
+
+        A message is "delivered" only once the log proves it (its receipt waits for the
+        inclusion proof, a checkpoint away); a command that showed messages and exits at
+        once would otherwise leave the senders seeing "pending".
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.connected.is_set() and loop.time() < deadline:
+            owed = any(k.startswith("msg:") for k in self.watch.queue.pending_keys())
+            if not owed and not self.store.receipt_outbox():
+                return True
+            await asyncio.sleep(0.05)  # proofs and receipts arrive on the link's own task
+        return not self.connected.is_set()
+
     async def close(self) -> None:
+        if self.connected.is_set():
+            await self.settle()
         self._closing.set()
         await self.link.close()
         await self._supervisor.stop(timeout=5)
@@ -216,7 +234,7 @@ class HubClient:
     # -- the session (HubLink's handler) --------------------------------------------------
     async def on_open(self, info: Connected, first: list[Frame]) -> None:
         self._set_state("connected", info.hub)
-        self._worker = FrameWorker(self.inbound.handle, self.outbox.on_accepted, self._on_frame)
+        self._worker = FrameWorker(self._deliveries, self.outbox.on_accepted, self._on_frame)
         self._worker_task = asyncio.create_task(self._worker.run(), name="frames")
         for frame in first:
             self._worker.put(frame)
@@ -239,11 +257,20 @@ class HubClient:
         elif (exc := task.exception()) is not None:
             raise exc  # a bug in a handler: the supervisor reports it
 
+    async def _deliveries(
+        self, items: list[Deliver], preempt: Callable[[], bool] | None = None
+    ) -> list[Deliver]:
+        """Judge and store a burst, then ask at once for the proofs the held checkpoint
+        can give (an entry older than it would otherwise wait for the next one)."""
+        rest = await self.inbound.handle(items, preempt)
+        await self.watch.ask()
+        return rest
+
     async def _on_frame(self, frame: Frame) -> None:
         if isinstance(frame, Accepted):
             self.outbox.on_accepted([frame])
         elif isinstance(frame, Deliver):
-            await self.inbound.handle([frame])
+            await self._deliveries([frame])
         elif isinstance(frame, StatusResult):
             fut = self._status.pop(frame.id, None)
             if fut is not None and not fut.done():

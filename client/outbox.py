@@ -107,10 +107,10 @@ class Outbox:
             self.store.remember(env, env.encode(), t)  # its own id, for R0 when it comes back
             return Composed(id_text(env.id), env.encode(), t, sent, env.id)
 
-        built = await self._queue(build)
+        built = await self.queue(build)
         return await self._submit(built.id, built.envelope, timeout)
 
-    async def _queue(self, build: Callable[[int], Composed]) -> Composed:
+    async def queue(self, build: Callable[[int], Composed]) -> Composed:
         """Write to the outbox; sends made in the same loop turn share one commit.
 
         Why: a feed bursting tracks, or a console answering several messages, paid one

@@ -204,8 +204,8 @@ class Store(LogStore, AttentionTables):
         )
         self.db.execute(
             "INSERT OR IGNORE INTO sent (id, family, recipients, precedence, exercise, "
-            "created_ms, body, in_reply_to, state, position, accepted_ms) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "created_ms, body, in_reply_to, state, position) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 mid,
                 sent["family"],

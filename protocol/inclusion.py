@@ -86,6 +86,10 @@ class ProofQueue(Generic[K]):
             if now_ms - p.since_ms > after_ms
         ]
 
+    def pending_keys(self) -> list[K]:
+        """Everything still waiting for a proof."""
+        return [p.key for items in self._by_index.values() for p in items]
+
     def drop(self, key: K) -> None:
         for index in list(self._by_index):
             rest = [p for p in self._by_index[index] if p.key != key]

@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from hotline.protocol import SigningKey, Unavailable
+from hotline.protocol import ProtocolError, SigningKey, Unavailable
 from hotline.protocol.audit import Checkpoint
 from hotline.protocol.merkle import Frontier, leaf_hash
 from hotline.runtime.backoff import Backoff, jittered

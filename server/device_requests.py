@@ -18,7 +18,7 @@ from aiohttp import web
 
 from hotline.protocol import ProtocolError
 from hotline.protocol.connection import HubConnection
-from hotline.protocol.errors import InternalError, RateLimited
+from hotline.protocol.errors import InternalError, RateLimited, StateError
 from hotline.protocol.frames import (
     Ack,
     Consistency,
@@ -95,6 +95,10 @@ class DeviceRequests:
     async def _guarded(self, fn: Callable[..., object], arg: object) -> None:
         try:
             await fn(arg)  # type: ignore[misc]
+        except StateError:
+            # the session ended while this request ran (the device left, or was revoked):
+            # the work is done, its answer has nowhere to go
+            return
         except ProtocolError as exc:
             self._refuse_all(exc, arg)
         except Exception:  # a bug: logged here; the device gets a code, never internals
@@ -104,6 +108,8 @@ class DeviceRequests:
 
     def _refuse_all(self, exc: ProtocolError, arg: object) -> None:
         # a burst of submits that failed as a whole (Redis away): each gets its own answer
+        if self.conn.state != "open":
+            return
         items = arg if isinstance(arg, list) else [arg]
         for item in items:
             self.conn.refuse(exc, _ref(item))

@@ -43,6 +43,13 @@ class LogTree:
         return self.tree.inclusion_proof(index, size)
 
     def consistency(self, first: int, second: int) -> list[bytes]:
-        self._signed(first)
+        """From any earlier size (the one a device holds) to a signed one.
+
+        ``first`` need not be a size this hub signed: a device holding a checkpoint of
+        another history gets the proof of this one, and the proof fails to verify there —
+        which is exactly the evidence of a fork.
+        """
         self._signed(second)
+        if not 0 < first <= second:
+            raise NotFound(f"no consistency from {first} to {second} entries")
         return self.tree.consistency_proof(first, second)

@@ -189,6 +189,8 @@ class DeviceSocket:
                 return
 
     async def _deliver(self, e: InboxEntry) -> None:
+        if self.conn.state != "open":
+            return  # the device is gone: the entry stays pending and is delivered again
         self.conn.deliver(e.id, e.event, e.index, e.lane == "urgent")
         self.kick()
 

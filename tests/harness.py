@@ -18,6 +18,7 @@ from aiohttp import web
 
 from hotline.client.home import Home
 from hotline.client.hub_client import HubClient
+from hotline.runtime.clock import now_ms
 from hotline.server import appkeys
 from hotline.server.app import create_app
 from hotline.server.checkpointer import Checkpointer
@@ -29,8 +30,10 @@ from hotline.server.registry import Registry
 from hotline.server.roster_store import RosterState
 from hotline.server.streams import Streams
 from hotline.server.tls import bind, hub_site
+from tests.conftest import TIMEOUT_FACTOR
 
 ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = TIMEOUT_FACTOR  # every wait in the harness scales with the suite's one factor
 
 
 @dataclass
@@ -169,6 +172,18 @@ def client(home: Path, device: str, url: str, **kw: Any) -> HubClient:
     return HubClient(Home(home), device, hub_url=url, heartbeat=kw.pop("heartbeat", 5.0), **kw)
 
 
+async def publish_roster(home: Path, url: str, roster: Any) -> int:
+    """POST a roster version to the hub, as the ceremony does; returns the hub's version."""
+    import json
+
+    from hotline.client.rest import Rest
+
+    h = Home(home)
+    rest = Rest(url, h.device("HR/officer-1"), "HUB/hub-1", home / "hub" / "tls.crt")
+    data = await rest.request("POST", "/v1/roster", body=roster.encode())
+    return int(json.loads(data)["version"])
+
+
 async def wait_for(pred: Any, timeout: float = 10.0, what: str = "condition") -> None:
     """Wait on a condition, re-checking after every event-loop turn (no fixed sleeps)."""
     deadline = time.monotonic() + timeout
@@ -187,51 +202,106 @@ async def poll_until(pred: Any, timeout: float = 10.0, what: str = "condition") 
         await asyncio.sleep(0.01)
 
 
+@dataclass(frozen=True)
+class RawFrame:
+    """A frame as a test reads it: its type and fields (``frame["code"]``)."""
+
+    type: str
+    fields: dict[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.fields[name]
+
+    @classmethod
+    def of(cls, data: bytes) -> RawFrame:
+        from hotline.protocol.frames import decode_frame
+
+        f = decode_frame(data, max_containers=4096)
+        return cls(f.TYPE, f.fields())
+
+
+def raw_frame(ftype: str, **fields: Any) -> bytes:
+    """The bytes of a frame, well-formed or not (what a misbehaving client sends)."""
+    from hotline.protocol import pack
+
+    return pack([ftype, fields])
+
+
+def submit_frame(envelope: bytes) -> bytes:
+    """A submit frame naming the envelope's id (garbage gets a zero id)."""
+    from hotline.protocol import Envelope, ProtocolError
+
+    try:
+        mid = Envelope.decode(envelope).id
+    except ProtocolError:
+        mid = bytes(16)  # garbage has no id; the answer names the one we sent
+    return raw_frame("submit", id=mid, envelope=envelope)
+
+
+def signed_headers(
+    home: Path, device: str, method: str, path: str, query: str = "", body: bytes = b""
+) -> dict[str, str]:
+    """The headers of a signed REST request (docs/protocol.md §8.4)."""
+    import os
+
+    from hotline.protocol.auth import canonical_query, rest_payload
+
+    dev = Home(home).device(device)
+    at, nonce = now_ms(), os.urandom(16)
+    payload = rest_payload(
+        "HUB/hub-1", method, path, canonical_query(query), body, dev.id, at, nonce
+    )
+    return {
+        "X-Hotline-Device": dev.id,
+        "X-Hotline-Time": str(at),
+        "X-Hotline-Nonce": nonce.hex(),
+        "X-Hotline-Signature": dev.sign.sign(payload).hex(),
+    }
+
+
 class RawDevice:
-    """A hand-driven websocket session, to send what a well-behaved client never would."""
+    """A hand-driven websocket session, to send what a well-behaved client never would.
+
+    The handshake runs through the real sans-I/O ClientConnection; after it, the test
+    writes raw bytes and reads the hub's frames itself.
+    """
 
     def __init__(self, url: str, home: Path, device: str) -> None:
         self.url, self.home = url, home
         self.dev = Home(home).device(device)
         self.ws: Any = None
-        self.session: Any = None
 
     async def __aenter__(self) -> RawDevice:
         from websockets.asyncio.client import connect
 
-        from hotline.protocol import Session, auth_payload
+        from hotline.protocol.connection import ClientConnection
 
         ctx = ssl.create_default_context(cafile=str(self.home / "hub" / "tls.crt"))
         self.ws = await connect(self.url, ssl=ctx, max_size=None)
-        self.session = Session("client", 0)
-        self.session.receive_data(await self.ws.recv())
-        (ch,) = self.session.events_received()
-        at = time.time_ns() // 1_000_000
-        sig = self.dev.sign.sign(auth_payload(ch["hub"], ch["conn"], ch["nonce"], self.dev.id, at))
-        await self.ws.send(
-            self.session.send(
-                "auth", device=self.dev.id, at_ms=at, signature=sig, roster_version=99
-            )
+        conn = ClientConnection(
+            device=self.dev.id, key=self.dev.sign, now_ms=now_ms(), roster_version=99
         )
-        self.session.receive_data(await self.ws.recv())
-        (welcome,) = self.session.events_received()
-        assert welcome.type == "welcome", welcome
+        while conn.state != "open":
+            conn.receive_data(await asyncio.wait_for(self.ws.recv(), 10 * TIMEOUT), now_ms())
+            for data in conn.data_to_send():
+                await self.ws.send(data)
+            if conn.closed:
+                raise conn.failure or AssertionError("the hub closed the handshake")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.ws.close()
 
-    async def raw(self, data: bytes) -> Any:
-        """Send raw bytes; return the next non-delivery frame from the hub."""
-        from hotline.protocol import Frame
+    async def recv(self, timeout: float = 10) -> RawFrame:
+        return RawFrame.of(await asyncio.wait_for(self.ws.recv(), timeout * TIMEOUT))
 
+    async def raw(self, data: bytes) -> RawFrame:
+        """Send raw bytes; return the next frame from the hub that is not a push."""
         await self.ws.send(data)
         while True:
-            frame = Frame.decode(await asyncio.wait_for(self.ws.recv(), 10))
-            if frame.type not in ("deliver", "receipt", "roster"):
+            frame = await self.recv()
+            if frame.type not in ("deliver", "roster", "checkpoint", "proofs"):
                 return frame
 
-    async def submit(self, envelope: bytes) -> Any:
-        from hotline.protocol import Frame
-
-        return await self.raw(Frame("submit", {"envelope": envelope}).encode())
+    async def submit(self, envelope: bytes) -> RawFrame:
+        return await self.raw(submit_frame(envelope))

@@ -152,7 +152,9 @@ class Inboxes:
                 continue
             pipe = self.r.pipeline(transaction=False)
             for i in ids:
-                pipe.xadd(dlq_key(party), {"device": device, "id": i, "lane": lane, "reason": reason})
+                pipe.xadd(
+                    dlq_key(party), {"device": device, "id": i, "lane": lane, "reason": reason}
+                )
             pipe.xack(key, device, *ids)
             moved += int((await pipe.execute())[-1])
         return moved

@@ -36,10 +36,10 @@ __all__ = [
     "NOTIFY",
     "ROSTER",
     "ROUTER_LEASE",
+    "cosig_key",
     "dlq_key",
     "inbox_key",
     "lane_for",
-    "cosig_key",
     "status_key",
 ]
 

@@ -110,6 +110,7 @@ class Log:
         raw = await self.r.hgetall(status_key(mid_hex))
         return {as_str(k): int(v) for k, v in raw.items()}
 
+    @guarded(NOT_ACCEPTED)
     async def message_meta(self, mid_hex: str) -> MessageMeta | None:
         """Log position, sender, recipients, lane and digest of an accepted message id."""
         return (await self.message_metas([mid_hex])).get(mid_hex)

@@ -49,8 +49,10 @@ def test_init_serve_send_listen_ack_status(tmp_path: Path) -> None:
     )
     try:
         assert hub.stdout is not None
-        first = hub.stdout.readline().decode()
-        assert f"wss://127.0.0.1:{port}/v1/ws" in first, first
+        started: list[str] = []
+        while len(started) < 5 and not any("listening on" in x for x in started):
+            started.append(hub.stdout.readline().decode())  # start-up lines, bounded
+        assert any(f"wss://127.0.0.1:{port}/v1/ws" in x for x in started), started
         body = json.dumps({"text": "Provjera veze — Beograd", "lang": "sr-Latn"})
         r = hotline(
             "send",

@@ -78,14 +78,14 @@ async def test_sends_made_in_one_loop_turn_share_one_commit(home: Path) -> None:
 
     c.store.queue_many = counting  # type: ignore[method-assign]
     try:
-        cancelled = asyncio.ensure_future(c._queue(_built))
-        first = [asyncio.ensure_future(c._queue(_built)) for _ in range(4)]
+        cancelled = asyncio.ensure_future(c.outbox.queue(_built))
+        first = [asyncio.ensure_future(c.outbox.queue(_built)) for _ in range(4)]
         await asyncio.sleep(0)  # the tasks have queued; cancel one before the write
         cancelled.cancel()
         got = await asyncio.gather(*first)
         assert [b.mid for b in got] == ["id-1", "id-2", "id-3", "id-4"]
         assert batches == [4]  # one commit; the cancelled send was not written
-        alone = await c._queue(_built)
+        alone = await c.outbox.queue(_built)
         assert alone.mid == "id-5" and batches == [4, 1]
         assert [m for m, _e in c.store.outbox()] == [f"id-{i}" for i in range(1, 6)]
     finally:

@@ -13,7 +13,7 @@ from hotline.protocol import Envelope
 from hotline.protocol.constants import MAX_FRAME
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import IDS, inbox_key
-from tests.harness import RawDevice, client, poll_until, start_hub
+from tests.harness import RawDevice, client, poll_until, publish_roster, start_hub
 
 
 def now() -> int:
@@ -66,7 +66,7 @@ async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
         )
         for p in ("AL", "BA", "HR", "ME", "MK"):
             v2 = v2.signed_by(f"{p}/officer-1", h.device(p).sign)
-        assert hub.roster.extend(v2, now())
+        assert await publish_roster(home, hub.url, v2) == 2  # logged, then in force
         assert "MK/officer-1" in roster_json(v2)
 
         ok = envelope(home, "RS/officer-1")

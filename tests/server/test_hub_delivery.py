@@ -16,10 +16,20 @@ from hotline.client.compose import compose
 from hotline.client.events import MessageReceived
 from hotline.client.home import Home
 from hotline.protocol import id_text
-from hotline.protocol.auth import rest_payload_v1 as http_auth_payload
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import inbox_key
-from tests.harness import HubProcess, RawDevice, client, poll_until, start_hub, wait_for
+from tests.harness import (
+    HubProcess,
+    RawDevice,
+    RawFrame,
+    client,
+    poll_until,
+    raw_frame,
+    signed_headers,
+    start_hub,
+    submit_frame,
+    wait_for,
+)
 
 
 async def _request(
@@ -31,16 +41,7 @@ async def _request(
     body: bytes | None = None,
 ) -> tuple[int, dict[str, Any]]:
     ctx = ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
-    headers = {}
-    if device:
-        dev = Home(home).device(device)
-        at = time.time_ns() // 1_000_000
-        sig = dev.sign.sign(http_auth_payload("HUB/hub-1", method, path, dev.id, at))
-        headers = {
-            "X-Hotline-Device": dev.id,
-            "X-Hotline-Time": str(at),
-            "X-Hotline-Signature": sig.hex(),
-        }
+    headers = signed_headers(home, device, method, path, body=body or b"") if device else {}
     if body is not None:
         headers["Content-Type"] = "application/msgpack"
     async with (
@@ -197,14 +198,12 @@ async def test_poison_entry_goes_to_dead_letter_with_alert(
             assert res.status == "accepted"
         # a broken MK console: receives, never acknowledges
         async with RawDevice(hub.url, home, "MK/officer-1") as mk:
-            from hotline.protocol import Frame
-
             deliveries = 0
             deadline = time.monotonic() + 15
             while not hub.metrics.get("hotline_dead_letters_total", party="MK"):
                 assert time.monotonic() < deadline, "never dead-lettered"
                 try:
-                    frame = Frame.decode(await asyncio.wait_for(mk.ws.recv(), 0.2))
+                    frame = RawFrame.of(await asyncio.wait_for(mk.ws.recv(), 0.2))
                 except TimeoutError:
                     continue
                 deliveries += frame.type == "deliver"
@@ -246,14 +245,12 @@ async def test_frames_sent_just_before_a_close_are_still_handled(
     The hub reads the frames before it reads the close; it must finish them rather
     than drop the ones still queued for its worker.
     """
-    from hotline.protocol import Frame
-
     hub = await start_hub(home, redis_server.url)
     try:
         envs = _rs_to_hr(home, 20, "last words")
         async with RawDevice(hub.url, home, "RS/officer-1") as rs:
             for env in envs:
-                await rs.ws.send(Frame("submit", {"envelope": env.encode()}).encode())
+                await rs.ws.send(submit_frame(env.encode()))
         # closed without reading a single answer: every frame sent is still handled
 
         async def all_accepted() -> bool:
@@ -275,8 +272,6 @@ async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
     """
     from dataclasses import replace
 
-    from hotline.protocol import Frame
-
     hub = await start_hub(home, redis_server.url)
     try:
         # routine: one lane, so even the error is answered in sending order (an urgent
@@ -287,10 +282,10 @@ async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
         frames.insert(6, envs[1].encode())  # the same envelope again, inside the burst
         async with RawDevice(hub.url, home, "RS/officer-1") as rs:
             for data in frames:
-                await rs.ws.send(Frame("submit", {"envelope": data}).encode())
+                await rs.ws.send(submit_frame(data))
             answers = []
             while len(answers) < len(frames):
-                f = Frame.decode(await asyncio.wait_for(rs.ws.recv(), 10))
+                f = RawFrame.of(await asyncio.wait_for(rs.ws.recv(), 10))
                 if f.type in ("accepted", "error"):
                     answers.append(f)
         kinds = [a.type for a in answers]
@@ -444,8 +439,6 @@ async def test_a_submit_behind_an_ack_does_not_wait_for_its_xack(
     home: Path, redis_server: RedisProcess
 ) -> None:
     """A device's ack frames are handed to its pump: its next request is served at once."""
-    from hotline.protocol import Frame
-
     hub = await start_hub(home, redis_server.url)
     streams = hub.streams
     gate = asyncio.Event()
@@ -463,11 +456,11 @@ async def test_a_submit_behind_an_ack_does_not_wait_for_its_xack(
             assert await rs.wait_connected(10)
             assert (await rs.send("HR", "link_test", {})).status == "accepted"
             while True:
-                f = Frame.decode(await asyncio.wait_for(hr.ws.recv(), 10))
+                f = RawFrame.of(await asyncio.wait_for(hr.ws.recv(), 10))
                 if f.type == "deliver":
                     break
             streams.inbox.ack_lanes = held  # type: ignore[method-assign]
-            await hr.ws.send(hr.session.send("ack", deliveries=[f["delivery"]]))
+            await hr.ws.send(raw_frame("ack", deliveries=[f["delivery"]]))
             h = Home(home)
             t = time.time_ns() // 1_000_000
             env, _ = compose(

@@ -155,7 +155,7 @@ async def test_refused_sent_rows_are_red_with_the_reason(home: Path) -> None:
             "body": {},
         },
     )
-    st.rejected("0190c1a4-0000-7000-8000-0000000000bb", "family_not_allowed: not for feeds")
+    st.refused("0190c1a4-0000-7000-8000-0000000000bb", "family_not_allowed: not for feeds")
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("s")
         await pilot.pause()
