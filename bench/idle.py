@@ -6,13 +6,13 @@ import argparse
 import asyncio
 import signal
 import ssl
-import time
 from pathlib import Path
 
 from websockets.asyncio.client import connect
 
 from hotline.client.home import Home
-from hotline.protocol import Session, auth_payload
+
+from .hubload.wire import open_device
 
 __all__ = ["main"]
 
@@ -33,13 +33,7 @@ async def main(a: argparse.Namespace) -> None:
                 max_size=None,
                 open_timeout=60,
             )
-            s = Session("client", 0)
-            s.receive_data(await ws.recv())
-            (ch,) = s.events_received()
-            at = time.time_ns() // 1_000_000
-            sig = dev.sign.sign(auth_payload(ch["hub"], ch["conn"], ch["nonce"], dev.id, at))
-            await ws.send(s.send("auth", device=dev.id, at_ms=at, signature=sig, roster_version=99))
-            await ws.recv()
+            await open_device(ws, dev.id, dev.sign)  # the protocol's own ClientConnection
             conns.append(ws)
 
     results = await asyncio.gather(*(one() for _ in range(a.count)), return_exceptions=True)

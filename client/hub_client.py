@@ -234,7 +234,9 @@ class HubClient:
     # -- the session (HubLink's handler) --------------------------------------------------
     async def on_open(self, info: Connected, first: list[Frame]) -> None:
         self._set_state("connected", info.hub)
-        self._worker = FrameWorker(self._deliveries, self.outbox.on_accepted, self._on_frame)
+        self._worker = FrameWorker(
+            self._deliveries, lambda answers: self.outbox.on_accepted(answers), self._on_frame
+        )
         self._worker_task = asyncio.create_task(self._worker.run(), name="frames")
         for frame in first:
             self._worker.put(frame)

@@ -73,6 +73,11 @@ class LogWatch:
         self._overdue_alerted: set[str] = set()
 
     @property
+    def held(self) -> Checkpoint | None:
+        """The newest checkpoint this device verified."""
+        return self.witness.held
+
+    @property
     def held_size(self) -> int:
         return self.witness.held.size if self.witness.held else 0
 

@@ -7,6 +7,7 @@ clock reads: time and randomness come in as parameters. See docs/protocol.md.
 
 from __future__ import annotations
 
+from .auth import auth_payload
 from .catalogue import decode_body, default_precedence, encode_body, validate_body
 from .codec import pack, unpack
 from .constants import MAX_FRAME, PRECEDENCES, URGENT_PRECEDENCES, WIRE_VERSION
@@ -35,13 +36,13 @@ from .errors import (
     WrongRole,
     error_for_code,
 )
+from .frames import Frame
 from .ids import id_text, new_message_id, parse_id_text
 from .keys import EncryptionPrivateKey, EncryptionPublicKey, SigningKey, VerifyKey, seed_length
 from .policy import Notification, Policy, Verdict, evaluate, load_preset
 from .receipts import RECEIPT_KINDS, Receipt
 from .roster import Roster, RosterDevice, RosterParty, verify_transition
 from .sealing import SEAL_RANDOM_BYTES, open_sealed, seal
-from .session import Frame, Session, auth_payload
 
 __all__ = [
     "FAMILIES",
@@ -78,7 +79,6 @@ __all__ = [
     "RosterRollback",
     "SchemaError",
     "SenderMismatch",
-    "Session",
     "SignatureError",
     "SigningKey",
     "StateError",

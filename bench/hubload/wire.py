@@ -1,23 +1,27 @@
 """The hub's websocket protocol as the load generator needs it — the only module that knows it.
 
-Everything about frames and the handshake lives here, so that moving the bench onto the
-protocol's sans-I/O connection objects (`hotline.protocol.connection`, issue 14.1) changes
-this one file. Today it drives `hotline.protocol.Session`, as `client/hub_client.py` does:
-challenge → auth (Ed25519 over the hub, connection id, nonce, device, time) → welcome.
+It drives the protocol's own sans-I/O ClientConnection (``hotline.protocol.connection``),
+as the client library and the test harness do: the handshake, frame checks and typed
+frames come from there; this module only moves bytes and reduces frames to what the
+load generator reads.
 """
 
 from __future__ import annotations
 
 import ssl
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection as WebSocket
+from websockets.asyncio.client import connect
 
-from hotline.protocol import MAX_FRAME, ProtocolError, Session, SigningKey, auth_payload
+from hotline.protocol import MAX_FRAME, ProtocolError, SigningKey
 from hotline.protocol.codec import unpack
+from hotline.protocol.connection import ClientConnection
+from hotline.protocol.events import LogEvent
+from hotline.protocol.frames import Frame
+from hotline.runtime.clock import now_ms
 
 __all__ = ["Link", "ack_id", "answer_ref", "connect_device", "delivered_id", "open_device"]
 
@@ -34,10 +38,8 @@ class Incoming:
 
 def ack_id(frame: Incoming) -> str | None:
     """The delivery id to acknowledge, for a delivery frame; None otherwise."""
-    if frame.type == "deliver" or (frame.type == "receipt" and "delivery" in frame.fields):
-        d = frame.fields.get("delivery")
-        return d if isinstance(d, str) else None
-    return None
+    d = frame.fields.get("delivery") if frame.type == "deliver" else None
+    return d if isinstance(d, str) else None
 
 
 def answer_ref(frame: Incoming) -> bytes | None:
@@ -50,61 +52,52 @@ def answer_ref(frame: Incoming) -> bytes | None:
 class Link:
     """One authenticated device connection: submit, ack, and the frames that arrive."""
 
-    def __init__(self, ws: ClientConnection, session: Session, device: str) -> None:
-        self.ws, self.session, self.device = ws, session, device
+    def __init__(self, ws: WebSocket, conn: ClientConnection, device: str) -> None:
+        self.ws, self.conn, self.device = ws, conn, device
 
     async def submit(self, envelope: bytes, mid: bytes) -> None:
-        await self._send("submit", envelope=envelope, id=mid)
+        self.conn.submit(mid, envelope)
+        await self._flush()
 
     async def ack(self, deliveries: list[str]) -> None:
-        await self._send("ack", deliveries=deliveries)
+        self.conn.ack(deliveries)
+        await self._flush()
 
-    async def _send(self, ftype: str, **fields: Any) -> None:
-        data = self.session.send(ftype, **fields)
-        self.session.data_to_send()
-        await self.ws.send(data)
+    async def _flush(self) -> None:
+        for data in self.conn.data_to_send():
+            await self.ws.send(data)
 
     async def frames(self) -> AsyncIterator[Incoming]:
-        """Every frame until the connection ends; malformed ones are skipped."""
+        """Every frame until the connection ends; malformed ones are dropped."""
         async for data in self.ws:
             if not isinstance(data, bytes):
                 continue
-            try:
-                self.session.receive_data(data)
-            except ProtocolError:
-                if self.session.state == "closed":
-                    raise
-                continue
-            for f in self.session.events_received():
-                yield Incoming(f.type, f.fields)
+            self.conn.receive_data(data, now_ms())
+            for f in self.conn.events_received():
+                if isinstance(f, Frame):
+                    yield Incoming(f.TYPE, f.fields())
+            if self.conn.closed:
+                return
 
     async def close(self) -> None:
         await self.ws.close()
 
 
-async def _recv(ws: ClientConnection, session: Session) -> Any:
-    data = await ws.recv()
-    if not isinstance(data, bytes):
-        raise ProtocolError("hub sent a text frame during the handshake")
-    session.receive_data(data)
-    (frame,) = session.events_received()
-    if frame.type == "error":
-        raise ProtocolError(f"hub refused: {frame['code']}: {frame['message']}")
-    return frame
-
-
-async def open_device(ws: ClientConnection, device: str, key: SigningKey) -> Link:
+async def open_device(ws: WebSocket, device: str, key: SigningKey) -> Link:
     """Authenticate `device` on an open websocket (the handshake, docs/protocol.md §8)."""
-    session = Session("client", time.time_ns() // 1_000_000)
-    ch = await _recv(ws, session)
-    at = time.time_ns() // 1_000_000
-    sig = key.sign(auth_payload(ch["hub"], ch["conn"], ch["nonce"], device, at))
     # a high roster version: the hub pushes no roster history to a load generator
-    auth = session.send("auth", device=device, at_ms=at, signature=sig, roster_version=1 << 30)
-    session.data_to_send()
-    await ws.send(auth)
-    await _recv(ws, session)  # welcome
-    return Link(ws, session, device)
+    conn = ClientConnection(device=device, key=key, now_ms=now_ms(), roster_version=1 << 30)
+    while conn.state != "open":
+        data = await ws.recv()
+        if not isinstance(data, bytes):
+            raise ProtocolError("hub sent a text frame during the handshake")
+        conn.receive_data(data, now_ms())
+        for out in conn.data_to_send():
+            await ws.send(out)
+        if conn.closed:
+            raise conn.failure or ProtocolError("the hub closed the handshake")
+    conn.events_received()  # the welcome and its pushes: nothing the load needs
+    return Link(ws, conn, device)
 
 
 async def connect_device(url: str, device: str, key: SigningKey, ca: str | None = None) -> Link:
@@ -119,13 +112,17 @@ async def connect_device(url: str, device: str, key: SigningKey, ca: str | None 
 def delivered_id(frame: Incoming) -> bytes | None:
     """The envelope id inside a delivery frame (for latency), None when it has none.
 
-    Today's `deliver` carries the envelope; the id is its second element.
+    A `deliver` carries the whole log entry; the envelope is its payload and the id the
+    envelope's second element.
     """
-    env = frame.fields.get("envelope") if frame.type == "deliver" else None
-    if not isinstance(env, bytes):
+    entry = frame.fields.get("entry") if frame.type == "deliver" else None
+    if not isinstance(entry, bytes):
         return None
     try:
-        obj = unpack(env)
+        ev = LogEvent.decode(entry)
+        if ev.type != "accepted":
+            return None
+        obj = unpack(ev.payload, max_containers=2)
     except ProtocolError:
         return None
     return obj[1] if isinstance(obj, list) and len(obj) > 1 and isinstance(obj[1], bytes) else None

@@ -160,13 +160,13 @@ async def test_3_redis_paused(
         async with Fleet(chaos_home, hub.url, devices(7)) as clients:
             watchers = [h.watch(c) for c in clients]
             for c in clients:  # note when each "accepted" reaches its sender
-                orig = c._on_accepted
+                orig = c.outbox.on_accepted
 
-                def hook(mid: bytes, pos: str, dup: bool, _o: Any = orig) -> None:
-                    accepted_at.append(time.monotonic())
-                    _o(mid, pos, dup)
+                def hook(answers: list[Any], _o: Any = orig) -> None:
+                    accepted_at.extend(time.monotonic() for _a in answers)
+                    _o(answers)
 
-                c._on_accepted = hook  # type: ignore[method-assign]
+                c.outbox.on_accepted = hook  # type: ignore[method-assign]
             tasks_before = {t for t in asyncio.all_tasks() if not t.done()}
             traffic = asyncio.create_task(load(h, clients, PARTIES, 30))
             await _progress(h, 20)
@@ -314,7 +314,7 @@ async def test_5_slow_consumer_does_not_slow_the_others(
                         max_window = max(
                             max_window,
                             len(conn.pump.in_flight),  # type: ignore[attr-defined]
-                            conn.out.qsize(),
+                            conn.conn.pending(),  # type: ignore[attr-defined]
                         )  # type: ignore[attr-defined]
             await asyncio.gather(*watchers)
             slow_seen: set[str] = set()
