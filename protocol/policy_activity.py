@@ -110,12 +110,8 @@ def evaluate_activity(
     zone = policy.section("drone_flight").get("border_zone_km")
     if zone is not None and dist is not None and dist <= zone and reasons:
         cite = policy.rule("military_activity", "border_zone").get("cite")
-        where = {"km": dist, "boundary": boundary}
-        reasons.append(
-            say("activity.border_zone", cite=cite, **where)
-            if cite
-            else say("activity.border_zone_uncited", **where)
-        )
+        code = "activity.border_zone" if cite else "activity.border_zone_uncited"
+        reasons.append(say(code, cite=cite, km=dist, boundary=boundary))
     notifiable = bool(reasons)
     warnings += _air(body, policy, notifiable)
     due_ms = late = None

@@ -129,12 +129,7 @@ def response_verdict(
         return Verdict.said(policy.id, True, reasons, notes=unknown, headline=head)
     took = (n.created_ms - st.at_ms) / HOUR_MS
     late = n.created_ms > st.deadline_ms
-    when = (
-        say("response.late", took=took, late=took - hours)
-        if late
-        else say("response.on_time", took=took)
-    )
-    notes = [when]
+    notes = [say("response.late" if late else "response.on_time", took=took, late=took - hours)]
     warnings = []
     if n.body.get("decision") == "refuse":
         position = st.quota_phrase(policy)
