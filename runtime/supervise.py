@@ -46,6 +46,7 @@ class TaskState:
     crashes: int = 0
     running: bool = False  # False while it waits to be restarted
     finished: bool = False
+    stopping: bool = False  # asked to stop: never restarted again, whatever happens
     last_error: str = ""  # for the local log and console only; never sent to a peer
 
 
@@ -68,6 +69,7 @@ class Supervised:
 
     async def stop(self, timeout: float = 5.0) -> bool:
         """Cancel and wait at most ``timeout`` s; False if it did not stop in time."""
+        self.state.stopping = True
         self.task.cancel()
         done, _ = await asyncio.wait({self.task}, timeout=timeout)
         if not done:
@@ -149,6 +151,8 @@ class Supervisor:
     async def stop(self, timeout: float = 5.0) -> list[str]:
         """Cancel every task; returns the names of those that did not stop in time."""
         tasks = {h.task: name for name, h in self._tasks.items()}
+        for h in self._tasks.values():
+            h.state.stopping = True
         for t in tasks:
             t.cancel()
         if not tasks:
@@ -170,7 +174,8 @@ class Supervisor:
         while True:
             started = self._clock()
             failure = await self._run_once(st, factory)
-            if failure is None:
+            if failure is None or (st.stopping and not st.critical):
+                # a task that swallowed its cancel and then failed: not restarted
                 st.finished = True
                 return
             st.crashes += 1
@@ -190,6 +195,9 @@ class Supervisor:
             if self._clock() - started >= self._stable_s:
                 backoff.reset()
             await backoff.wait()
+            if st.stopping:
+                st.finished = True
+                return
             self._log.warning("restarting task %s after crash %d", st.name, st.crashes)
             self._call(self._on_restart, st)
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
+from collections.abc import Callable
 
 from redis.exceptions import RedisError
 
 from hotline.protocol import ProtocolError, SigningKey
 from hotline.protocol.audit import Checkpoint
-from hotline.protocol.events import LogEvent
 from hotline.protocol.merkle import Frontier, leaf_hash
+from hotline.runtime.backoff import Backoff, jittered
+from hotline.runtime.clock import now_ms
 
 from .metrics import Metrics
 from .streams import CKPT_LEASE, Streams
@@ -25,10 +26,6 @@ from .streams import CKPT_LEASE, Streams
 __all__ = ["Checkpointer", "load_leaves"]
 
 log = logging.getLogger("hotline.hub.checkpoints")
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 async def load_leaves(streams: Streams) -> tuple[list[bytes], Checkpoint | None]:
@@ -56,6 +53,7 @@ class Checkpointer:
         owner: str,
         lease_ms: int,
         metrics: Metrics,
+        on_alarm: Callable[[str], None] = lambda _msg: None,
     ) -> None:
         self.streams = streams
         self.key = key
@@ -66,6 +64,7 @@ class Checkpointer:
         self.owner = owner
         self.lease_ms = lease_ms
         self.metrics = metrics
+        self.on_alarm = on_alarm
         self.integrity_error: str | None = None
         self.leader = False
         self._reset()
@@ -77,23 +76,31 @@ class Checkpointer:
         self.last_sign = time.monotonic()
 
     async def run(self) -> None:
-        backoff = 0.05
+        backoff = Backoff()
         while True:
             try:
                 if not await self.streams.take_lease(self.owner, self.lease_ms, CKPT_LEASE):
                     self.leader = False
-                    await asyncio.sleep(self.lease_ms / 3000 * (1 + random.random() / 2))
+                    await asyncio.sleep(jittered(self.lease_ms / 3000 * 1.25, 0.2))
                     continue
                 if not self.leader:
                     await self._rebuild()
                     self.leader = True
                 await self._step()
-                backoff = 0.05
+                backoff.reset()
             except (RedisError, ProtocolError, OSError) as exc:
                 self.leader = False
                 log.warning("checkpointer paused: %s", type(exc).__name__)
-                await asyncio.sleep(backoff * (1 + random.random()))
-                backoff = min(backoff * 2, 2.0)
+                await backoff.wait()
+
+    def _alarm(self, message: str) -> None:
+        """Stop signing for good: log, metric, and the hub's health (``/healthz`` 503)."""
+        if self.integrity_error is not None:
+            return
+        self.integrity_error = message
+        log.error("ALERT %s; no further checkpoints will be signed", message)
+        self.metrics.set("hotline_log_integrity_ok", 0)
+        self.on_alarm(message)
 
     async def _rebuild(self) -> None:
         self._reset()
@@ -107,27 +114,21 @@ class Checkpointer:
             for e in page:
                 leaf = leaf_hash(e.event)
                 i = self.frontier.size
-                if i < len(expected) and leaf != expected[i] and self.integrity_error is None:
-                    self.integrity_error = (
+                if i < len(expected) and leaf != expected[i]:
+                    self._alarm(
                         f"log entry {i} (id {e.id}) does not match the "
                         "signed checkpoints: the log was altered"
                     )
-                    log.error(
-                        "ALERT %s; no further checkpoints will be signed", self.integrity_error
-                    )
-                    self.metrics.set("hotline_log_integrity_ok", 0)
                 self.frontier.append(leaf)
                 if i >= len(expected):
                     self.pending.append(leaf)
                 self.last_id = e.id
             start = page[-1].id
-        if self.frontier.size < len(expected) and self.integrity_error is None:
-            self.integrity_error = (
+        if self.frontier.size < len(expected):
+            self._alarm(
                 f"the log has {self.frontier.size} entries but signed "
                 f"checkpoints cover {len(expected)}: entries were removed"
             )
-            log.error("ALERT %s", self.integrity_error)
-            self.metrics.set("hotline_log_integrity_ok", 0)
 
     async def _step(self) -> None:
         entries = await self.streams.read_log(self.last_id, 1000, 250)
@@ -159,7 +160,3 @@ class Checkpointer:
 
     async def stop(self) -> None:
         await self.streams.release_lease(self.owner, CKPT_LEASE)
-
-
-def event_bytes(etype: str, hub: str, extra: dict[str, object]) -> bytes:
-    return LogEvent(etype, now_ms(), hub, b"", extra).encode()

@@ -52,6 +52,8 @@ class Settings:
     router_lease_ms: int = 5_000
     poll_interval_s: float = 10.0
     retention_interval_s: float = 300.0
+    task_restart_s: float = 0.5
+    task_crash_hold_s: float = 60.0
     instance: str = field(default="")
 
     ENV_PREFIX: ClassVar[str] = "HOTLINE_HUB_"

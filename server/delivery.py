@@ -17,13 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
 
 from hotline.protocol import ProtocolError
+from hotline.runtime.backoff import Backoff
+from hotline.runtime.supervise import Supervised, Supervisor
 
 from .metrics import Metrics
 from .streams import LANES, InboxEntry, Streams
@@ -111,35 +112,43 @@ class DeliveryPump:
             n = len({i for ids in batch.values() for i in ids})
             self.metrics.inc("hotline_acked_total", n)
 
-    async def _ack_loop(self) -> None:
+    async def ack_loop(self) -> None:
         """XACK what the device acknowledged; retried until Redis has it."""
-        backoff = 0.05
+        backoff = Backoff()
         while True:
             await self._ack_ready.wait()
             self._ack_ready.clear()
             try:
                 await self.flush_acks()
-                backoff = 0.05
+                backoff.reset()
             except (RedisError, OSError) as exc:
                 log.warning("acks of %s waiting: %s", self.device, type(exc).__name__)
                 self._ack_ready.set()  # the ids are kept: try again
-                await asyncio.sleep(backoff * (1 + random.random()))
-                backoff = min(backoff * 2, 2.0)
+                await backoff.wait()
+
+    def spawn(self, supervisor: Supervisor, tag: str) -> list[Supervised]:
+        """Run both loops under ``supervisor`` (kinds "pump" and "acks"); stop the handles."""
+        return [
+            supervisor.spawn(f"pump:{tag}", self.deliver_loop, kind="pump"),
+            supervisor.spawn(f"acks:{tag}", self.ack_loop, kind="acks"),
+        ]
 
     async def run(self) -> None:
-        acker = asyncio.create_task(self._ack_loop(), name=f"acks:{self.device}")
+        """Both loops, unsupervised, in this task: for tests and tools."""
+        acker = asyncio.create_task(self.ack_loop(), name=f"acks:{self.device}")
         try:
-            await self._run()
+            await self.deliver_loop()
         finally:
             acker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await acker
 
-    async def _run(self) -> None:
+    async def deliver_loop(self) -> None:
+        """Pending first, then new entries, for ever; a restart resends what is pending."""
         await self.streams.ensure_group(self.party, self.device)
         await self._send_pending()
         last_claim = time.monotonic()
-        backoff = 0.05
+        backoff = Backoff()
         resync = False
         while True:
             try:
@@ -171,7 +180,7 @@ class DeliveryPump:
                 if flying and time.monotonic() - last_claim > self.idle_ms / 2000:
                     await self._reclaim()
                     last_claim = time.monotonic()
-                backoff = 0.05
+                backoff.reset()
                 # The periodic look (timeout) covers a missed wake-up. Not wait_for: on
                 # Python 3.11 it swallows a cancellation that lands as the event is set,
                 # and the pump of a closed connection then runs on for ever.
@@ -181,8 +190,7 @@ class DeliveryPump:
             except (RedisError, ProtocolError, OSError) as exc:
                 log.warning("delivery to %s paused: %s", self.device, type(exc).__name__)
                 resync = True
-                await asyncio.sleep(backoff * (1 + random.random()))
-                backoff = min(backoff * 2, 2.0)
+                await backoff.wait()
 
     async def _send_pending(self) -> None:
         """Redeliver what this device had received but not acknowledged (reconnect)."""

@@ -35,6 +35,8 @@ HELP = {
     "router_lease_ms": "routing / signing lease; a dead hub's lease expires after this",
     "poll_interval_s": "delivery pumps look at Redis at least this often",
     "retention_interval_s": "how often the retention task runs",
+    "task_restart_s": "a crashed background task restarts after this (doubling up to 30 s)",
+    "task_crash_hold_s": "/healthz reports a task crash (503) for this long after it",
     "instance": "a stable name for this replica (lease owner); default random",
 }
 

@@ -6,7 +6,9 @@ Used by the tests to exercise the scale-out path, and by ``deploy/local-cluster.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -93,8 +95,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"redis cluster up: {', '.join(n.url for n in cluster.nodes)}", flush=True)
     hubs = []
     if a.home:
-        import subprocess
-
         for i in range(a.hubs):
             hubs.append(
                 subprocess.Popen(
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                     env={
                         "HOTLINE_HUB_REDIS_CLUSTER": "true",
                         "HOTLINE_HUB_INSTANCE": f"hub-{i}",
-                        **dict(__import__("os").environ),
+                        **os.environ,
                     },
                 )
             )

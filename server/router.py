@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Callable
 
 from redis.exceptions import RedisError
 
 from hotline.protocol import ProtocolError
+from hotline.runtime.backoff import Backoff, jittered
 
 from .metrics import Metrics
 from .streams import Streams
@@ -42,34 +42,38 @@ class Router:
         self.routed_once = asyncio.Event()
 
     async def run(self) -> None:
-        backoff = 0.05
+        backoff = Backoff()
         cursor: str | None = None
         while True:
             try:
                 if not await self.streams.take_lease(self.owner, self.lease_ms):
                     self.leader, cursor = False, None
                     self.routed_once.set()  # a follower is ready too
-                    await asyncio.sleep(self.lease_ms / 3000 * (1 + random.random() / 2))
+                    await asyncio.sleep(jittered(self.lease_ms / 3000 * 1.25, 0.2))
                     continue
                 if not self.leader or cursor is None:
                     cursor = await self.streams.get_cursor()  # another router may have moved it
                     self.leader = True
-                block = max(10, min(1000, self.lease_ms // 3))
-                entries = await self.streams.read_log(cursor, 500, block)
-                if entries:
-                    parties = await self.streams.route(entries)
-                    cursor = entries[-1].id
-                    if parties:
-                        self.on_routed(parties)  # this hub's pumps: at once
-                    await self.streams.routed(cursor, parties, self.owner)
-                    self.metrics.inc("hotline_routed_total", len(entries))
+                cursor = await self._step(cursor)
                 self.routed_once.set()
-                backoff = 0.05
+                backoff.reset()
             except (RedisError, ProtocolError, OSError) as exc:
                 self.leader, cursor = False, None
                 log.warning("router paused: %s", type(exc).__name__)
-                await asyncio.sleep(backoff * (1 + random.random()))
-                backoff = min(backoff * 2, 2.0)
+                await backoff.wait()
+
+    async def _step(self, cursor: str) -> str:
+        block = max(10, min(1000, self.lease_ms // 3))
+        entries = await self.streams.read_log(cursor, 500, block)
+        if not entries:
+            return cursor
+        parties = await self.streams.route(entries)
+        cursor = entries[-1].id
+        if parties:
+            self.on_routed(parties)  # this hub's pumps: at once
+        await self.streams.routed(cursor, parties, self.owner)
+        self.metrics.inc("hotline_routed_total", len(entries))
+        return cursor
 
     async def stop(self) -> None:
         await self.streams.release_lease(self.owner)
@@ -86,7 +90,7 @@ class Notifier:
         self.own = own  # this hub's router instance: its notes woke our pumps already
 
     async def run(self) -> None:
-        backoff = 0.05
+        backoff = Backoff()
         last: str | None = None
         while True:
             try:
@@ -95,9 +99,8 @@ class Notifier:
                 last, parties = await self.streams.read_notify(last, 1000, self.own)
                 if parties:
                     self.on_notify(parties)
-                backoff = 0.05
+                backoff.reset()
             except (RedisError, OSError) as exc:
                 last = None
                 log.warning("notifier paused: %s", type(exc).__name__)
-                await asyncio.sleep(backoff * (1 + random.random()))
-                backoff = min(backoff * 2, 2.0)
+                await backoff.wait()

@@ -1,20 +1,29 @@
-"""Run the hub until SIGINT/SIGTERM, with a clear one-line error for bad settings."""
+"""Run the hub until SIGINT/SIGTERM; every start-up failure is one line with its fix."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
 from hotline.protocol import ProtocolError
 
+from .app import create_app
+from .appkeys import SUPERVISOR
 from .config import Settings
-from .hub import create_app, ssl_context
 from .redis_process import RedisStartError
+from .tls import bind, hub_site
 
 __all__ = ["serve"]
+
+log = logging.getLogger("hotline.hub")
+SHUTDOWN_S = 5.0
 
 
 def serve(
@@ -23,30 +32,57 @@ def serve(
     host: str | None = None,
     port: int | None = None,
     redis_url: str | None = None,
-    print_fn=print,
-) -> int:  # type: ignore[no-untyped-def]
+    print_fn: Callable[..., Any] = print,
+) -> int:
+    """Exit status: 0 stopped, 1 a critical task failed, 2 could not start."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         settings = Settings.load(home, {"host": host, "port": port, "redis_url": redis_url})
-        app = create_app(settings)
+        return asyncio.run(_serve(settings, print_fn))
+    except (ProtocolError, RedisStartError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+async def _serve(settings: Settings, print_fn: Callable[..., Any]) -> int:
+    sock = bind(
+        settings.host, settings.port, "the hub", "stop what runs there, or choose another --port"
+    )
+    app = create_app(settings)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=SHUTDOWN_S)
+    try:
+        await runner.setup()  # Redis, roster, journal, background tasks
+        await hub_site(runner, sock, settings).start()
         scheme = "wss" if settings.tls else "ws"
         print_fn(
             f"hub {settings.device} listening on {scheme}://{settings.host}:{settings.port}/v1/ws",
             flush=True,
         )
-        web.run_app(
-            app,
-            host=settings.host,
-            port=settings.port,
-            ssl_context=ssl_context(settings),
-            print=None,
-            handle_signals=True,
-            shutdown_timeout=5,
-        )
-    except (ProtocolError, RedisStartError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot listen: {exc.strerror}; choose another --port", file=sys.stderr)
-        return 2
+        failed = await _until_stopped(app)
+    finally:
+        await runner.cleanup()
+        sock.close()
+    if failed:
+        print(f"error: {failed}: the hub stopped; see the log above", file=sys.stderr)
+        return 1
     return 0
+
+
+async def _until_stopped(app: web.Application) -> str | None:
+    """Wait for SIGINT/SIGTERM or a critical task's failure (returned, named)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    sup = app[SUPERVISOR]
+    waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(sup.failed.wait())}
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waits:
+            w.cancel()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    if sup.fatal is not None:
+        return f"critical task {sup.fatal[0].name} failed"
+    return None

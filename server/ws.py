@@ -7,7 +7,7 @@ import contextlib
 import logging
 import os
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from redis.exceptions import RedisError
@@ -16,6 +16,7 @@ from hotline.protocol import (
     MAX_FRAME,
     AuthError,
     ClockSkew,
+    Frame,
     ProtocolError,
     RosterDevice,
     Session,
@@ -25,13 +26,22 @@ from hotline.protocol import (
 )
 from hotline.protocol.audit import Checkpoint
 from hotline.protocol.events import LogEvent
+from hotline.runtime.clock import now_ms
+from hotline.runtime.supervise import Supervised
 
+from .appkeys import (
+    INTAKE,
+    METRICS,
+    REGISTRY,
+    ROSTER,
+    SETTINGS,
+    SOCKETS,
+    STREAMS,
+    SUPERVISOR,
+)
 from .delivery import DeliveryPump
 from .lane_queue import LaneQueue
 from .streams import InboxEntry
-
-if TYPE_CHECKING:
-    from .hub import Hub
 
 __all__ = ["Connection", "websocket_handler"]
 
@@ -40,15 +50,17 @@ RECEIVING = ("officer", "feed", "auditor", "observer")
 SUBMIT_BURST = 64  # the request queue's size: a device's whole backlog at most
 
 
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 class Connection:
     """One authenticated device's socket: a reader loop, one writer task, one pump."""
 
-    def __init__(self, hub: Hub, ws: web.WebSocketResponse) -> None:
-        self.hub = hub
+    def __init__(self, app: web.Application, ws: web.WebSocketResponse) -> None:
+        self.settings = app[SETTINGS]
+        self.metrics = app[METRICS]
+        self.registry = app[REGISTRY]
+        self.roster = app[ROSTER]
+        self.streams = app[STREAMS]
+        self.intake = app[INTAKE]
+        self.supervisor = app[SUPERVISOR]
         self.ws = ws
         self.session = Session("hub", now_ms())
         self.device: RosterDevice | None = None
@@ -56,7 +68,7 @@ class Connection:
         self.party = ""
         # Replies to the client's own requests; bounded so a client that never
         # reads blocks only its own reader.
-        self.out = LaneQueue(hub.settings.send_queue)
+        self.out = LaneQueue(self.settings.send_queue)
         self.pump: DeliveryPump | None = None
         self.requests: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue(maxsize=64)
         self.draining = False
@@ -67,7 +79,7 @@ class Connection:
 
     async def run(self) -> None:
         conn_id, nonce = os.urandom(16), os.urandom(32)
-        hub_id = self.hub.settings.device
+        hub_id = self.settings.device
         await self.ws.send_bytes(
             self.session.send("challenge", hub=hub_id, conn=conn_id, nonce=nonce, at_ms=now_ms())
         )
@@ -80,11 +92,11 @@ class Connection:
         assert self.device is not None
         writer = asyncio.create_task(self._writer(), name=f"writer:{self.device_id}")
         worker = asyncio.create_task(self._worker(), name=f"worker:{self.device_id}")
-        pump_task: asyncio.Task[None] | None = None
+        pumps: list[Supervised] = []
         if self.device.role in RECEIVING:
-            s = self.hub.settings
+            s = self.settings
             self.pump = DeliveryPump(
-                self.hub.streams,
+                self.streams,
                 self.party,
                 self.device_id,
                 self._send_entry,
@@ -92,27 +104,27 @@ class Connection:
                 idle_ms=s.redeliver_idle_ms,
                 max_deliveries=s.max_deliveries,
                 poll_s=s.poll_interval_s,
-                metrics=self.hub.metrics,
+                metrics=self.metrics,
                 on_dead_letter=self._dead_letter,
             )
-            pump_task = asyncio.create_task(self.pump.run(), name=f"pump:{self.device_id}")
-        self.hub.registry.add(self)
-        self.hub.metrics.set("hotline_connections", len(self.hub.registry))
+            pumps = self.pump.spawn(self.supervisor, f"{self.device_id}#{conn_id.hex()[:8]}")
+        self.registry.add(self)
+        self.metrics.set("hotline_connections", len(self.registry))
         try:
             await self._read_loop()
             # Frames the device sent before it closed (a last receipt, an ack) were
             # read off the socket: finish them rather than drop them, within a bound.
             await self._drain(worker)
         finally:
-            self.hub.registry.remove(self)
-            self.hub.metrics.set("hotline_connections", len(self.hub.registry))
-            for t in (pump_task, writer, worker):
-                if t:
-                    t.cancel()
-            for t in (pump_task, writer, worker):
-                if t:
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await t
+            self.registry.remove(self)
+            self.metrics.set("hotline_connections", len(self.registry))
+            for h in pumps:
+                await h.stop()
+            for t in (writer, worker):
+                t.cancel()
+            for t in (writer, worker):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await t
 
     async def _authenticate(self, hub_id: str, conn_id: bytes, nonce: bytes) -> None:
         deadline = (self.session.deadline() or 0) / 1000 - time.time()
@@ -125,36 +137,34 @@ class Connection:
         self.session.receive_data(msg.data)
         (frame,) = self.session.events_received()
         device_id, at, sig = frame["device"], frame["at_ms"], frame["signature"]
-        roster = self.hub.roster.current
+        roster = self.roster.current
         dev = roster.device(device_id, now_ms(), roles=("officer", "feed", "auditor", "observer"))
         try:
             dev.verify_key.verify(sig, auth_payload(hub_id, conn_id, nonce, device_id, at))
         except ProtocolError as exc:
             raise AuthError("authentication signature does not verify") from exc
-        if abs(at - now_ms()) > self.hub.settings.max_future_skew_ms:
+        if abs(at - now_ms()) > self.settings.max_future_skew_ms:
             raise ClockSkew("the device clock is too far from the hub's: fix the clock")
         self.device, self.device_id, self.party = dev, dev.id, dev.party
         await self.ws.send_bytes(
             self.session.send("welcome", device=dev.id, roster_version=roster.version, hub=hub_id)
         )
         known = frame.fields.get("roster_version", 0)
-        for r in self.hub.roster.chain:
+        for r in self.roster.chain:
             if isinstance(known, int) and r.version > known:
                 await self.ws.send_bytes(self.session.send("roster", roster=r.encode()))
-        cp = await self.hub.streams.latest_checkpoint()
+        cp = await self.streams.latest_checkpoint()
         if cp is not None:  # parties keep the checkpoints they see (fork detection)
             light = Checkpoint.decode(cp).encode(light=True)
             await self.ws.send_bytes(self.session.send("checkpoint", checkpoint=light))
         self.session.data_to_send()
 
     async def _fatal(self, exc: ProtocolError) -> None:
-        self.hub.metrics.inc("hotline_rejections_total", code=exc.code)
+        self.metrics.inc("hotline_rejections_total", code=exc.code)
         with contextlib.suppress(Exception):
             if self.session.state != "closed":
                 await self.ws.send_bytes(self.session.send("error", **exc.to_wire()))
             else:
-                from hotline.protocol import Frame
-
                 await self.ws.send_bytes(Frame("error", exc.to_wire()).encode())
         await self.ws.close(code=exc.close_code, message=exc.code.encode())
 
@@ -202,17 +212,16 @@ class Connection:
 
     async def _submit_burst(self, burst: list[dict[str, Any]]) -> None:
         assert self.device is not None
-        hub = self.hub
         t = now_ms()
         try:
-            results = await hub.intake.submit_many(
+            results = await self.intake.submit_many(
                 [f.get("envelope") for f in burst],
                 self.device,
                 t,
             )
         except Exception as exc:  # the connection survives; the peer never sees internals
             log.exception("internal error handling a submit from %s", self.device_id)
-            hub.metrics.inc("hotline_internal_errors_total")
+            self.metrics.inc("hotline_internal_errors_total")
             for _f in burst:
                 await self._reply_error(ProtocolError(f"internal error ({type(exc).__name__})"))
             return
@@ -220,7 +229,7 @@ class Connection:
             if isinstance(res, ProtocolError):
                 ref = f.get("id") if isinstance(f.get("id"), bytes) else None
                 if res.code != "unavailable":
-                    await hub.intake.log_rejection(res, self.device_id, t, ref)
+                    await self.intake.log_rejection(res, self.device_id, t, ref)
                 await self._reply_error(res, ref=ref)
             else:
                 # a FLASH sender's "accepted" does not wait behind routine deliveries
@@ -234,7 +243,7 @@ class Connection:
     async def _drain(self, worker: asyncio.Task[None]) -> None:
         self.draining = True
         with contextlib.suppress(TimeoutError, RedisError, OSError):
-            async with asyncio.timeout(self.hub.settings.drain_s):
+            async with asyncio.timeout(self.settings.drain_s):
                 await self.requests.put(None)
                 await worker
                 if self.pump:  # the last acks, rather than a redelivery next time
@@ -242,7 +251,7 @@ class Connection:
 
     async def _handle(self, ftype: str, f: dict[str, Any]) -> None:
         assert self.device is not None
-        hub = self.hub
+        intake = self.intake
         t = now_ms()
         try:
             if ftype == "ack":
@@ -250,14 +259,14 @@ class Connection:
                 if self.pump:
                     self.pump.acked(ids)  # its ack task XACKs them (and retries)
             elif ftype == "receipt":
-                await hub.intake.receipt(f["receipt"], self.device, t)
+                await intake.receipt(f["receipt"], self.device, t)
             elif ftype == "status":
-                res2 = await hub.intake.status(f["id"], self.device)
+                res2 = await intake.status(f["id"], self.device)
                 await self._reply("status_result", id=f["id"], recipients=res2["recipients"])
         except ProtocolError as exc:
             ref = f.get("id") if isinstance(f.get("id"), bytes) else None
             if ftype == "submit" and exc.code != "unavailable":
-                await hub.intake.log_rejection(exc, self.device_id, t, ref)
+                await intake.log_rejection(exc, self.device_id, t, ref)
             await self._reply_error(exc, ref=ref)
         except (RedisError, OSError) as exc:
             # Storage hiccup: nothing was promised; the client retries.
@@ -267,7 +276,7 @@ class Connection:
             )
         except Exception as exc:  # the connection survives; the peer never sees internals
             log.exception("internal error handling %s from %s", ftype, self.device_id)
-            hub.metrics.inc("hotline_internal_errors_total")
+            self.metrics.inc("hotline_internal_errors_total")
             await self._reply_error(ProtocolError(f"internal error ({type(exc).__name__})"))
 
     async def _reply(self, ftype: str, **fields: Any) -> None:
@@ -280,7 +289,7 @@ class Connection:
         self.session.data_to_send()
 
     async def _reply_error(self, exc: ProtocolError, ref: bytes | None = None) -> None:
-        self.hub.metrics.inc("hotline_rejections_total", code=exc.code)
+        self.metrics.inc("hotline_rejections_total", code=exc.code)
         wire: dict[str, Any] = dict(exc.to_wire())
         if ref is not None:
             wire["ref"] = ref
@@ -300,12 +309,12 @@ class Connection:
         ev = LogEvent(
             "dead_letter",
             now_ms(),
-            self.hub.settings.device,
+            self.settings.device,
             b"",
             {"device": self.device_id, "entry": e.id, "mid": e.mid},
         )
         with contextlib.suppress(ProtocolError):
-            await self.hub.streams.append_event("dead_letter", ev.encode(), mid=e.mid)
+            await self.streams.append_event("dead_letter", ev.encode(), mid=e.mid)
 
     async def _writer(self) -> None:
         while True:
@@ -316,10 +325,8 @@ class Connection:
 
 
 async def websocket_handler(request: web.Request) -> web.StreamResponse:
-    from .hub import HUB
-
-    hub = request.app[HUB]
-    s = hub.settings
+    s = request.app[SETTINGS]
+    sockets = request.app[SOCKETS]
     ws = web.WebSocketResponse(
         heartbeat=s.heartbeat_s,
         max_msg_size=MAX_FRAME,
@@ -328,12 +335,12 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
         autoping=True,
     )
     await ws.prepare(request)
-    conn = Connection(hub, ws)
-    hub.sockets.add(ws)
+    conn = Connection(request.app, ws)
+    sockets.add(ws)
     try:
         await conn.run()
     finally:
-        hub.sockets.discard(ws)
+        sockets.discard(ws)
         if not ws.closed:
             await ws.close(code=WSCloseCode.OK)
     return ws

@@ -18,9 +18,17 @@ from aiohttp import web
 
 from hotline.client.home import Home
 from hotline.client.hub_client import HubClient
+from hotline.server import appkeys
+from hotline.server.app import create_app
+from hotline.server.checkpointer import Checkpointer
 from hotline.server.config import Settings
-from hotline.server.hub import HUB, Hub, create_app, ssl_context
+from hotline.server.health import Health
+from hotline.server.metrics import Metrics
 from hotline.server.redis_process import free_port
+from hotline.server.registry import Registry
+from hotline.server.roster_store import RosterState
+from hotline.server.streams import Streams
+from hotline.server.tls import bind, hub_site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,8 +40,33 @@ class InProcessHub:
     app: web.Application
 
     @property
-    def hub(self) -> Hub:
-        return self.app[HUB]
+    def streams(self) -> Streams:
+        return self.app[appkeys.STREAMS]
+
+    @property
+    def redis(self) -> Any:
+        """The raw redis-py client: what an insider with Redis access can do."""
+        return self.app[appkeys.STREAMS].r
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.app[appkeys.METRICS]
+
+    @property
+    def registry(self) -> Registry:
+        return self.app[appkeys.REGISTRY]
+
+    @property
+    def roster(self) -> RosterState:
+        return self.app[appkeys.ROSTER]
+
+    @property
+    def health(self) -> Health:
+        return self.app[appkeys.HEALTH]
+
+    @property
+    def checkpointer(self) -> Checkpointer:
+        return self.app[appkeys.CHECKPOINTER]
 
     @property
     def url(self) -> str:
@@ -53,9 +86,9 @@ async def start_hub(home: Path, redis_url: str, **overrides: Any) -> InProcessHu
     app = create_app(settings)
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=2)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port, ssl_context=ssl_context(settings))
+    site = hub_site(runner, bind("127.0.0.1", port, "a test hub", "pick another port"), settings)
     await site.start()
-    await asyncio.wait_for(app[HUB].router.routed_once.wait(), 10)
+    await asyncio.wait_for(app[appkeys.ROUTER].routed_once.wait(), 10)
     return InProcessHub(runner, port, app)
 
 

@@ -81,8 +81,7 @@ async def test_2_redis_killed_5_times(
             per = 40 if long_run else 10
             traffic = asyncio.create_task(load(h, clients, PARTIES, per))
             groups_before = {
-                p: {g["name"] for g in await hub.hub.streams.r.xinfo_groups(inbox_key(p))}
-                for p in PARTIES
+                p: {g["name"] for g in await hub.redis.xinfo_groups(inbox_key(p))} for p in PARTIES
             }
             for _ in range(5):
                 await _progress(h, 14 * per // 7)
@@ -93,14 +92,13 @@ async def test_2_redis_killed_5_times(
             await drain(h, clients)
             res = h.check(clients)
             groups_after = {
-                p: {g["name"] for g in await hub.hub.streams.r.xinfo_groups(inbox_key(p))}
-                for p in PARTIES
+                p: {g["name"] for g in await hub.redis.xinfo_groups(inbox_key(p))} for p in PARTIES
             }
 
             async def pending_total() -> int:
                 n = 0
                 for c in clients:  # both lanes
-                    n += await hub.hub.streams.pending(c.device.party, c.device.id)
+                    n += await hub.streams.pending(c.device.party, c.device.id)
                 return n
 
             # Everything is shown; the last acks may still be on their way to Redis
@@ -182,7 +180,7 @@ async def test_3_redis_paused(
             await drain(h, clients)
             res = h.check(clients)
             during = [t for t in accepted_at if t0 + 0.2 < t < t1]
-            r = hub.hub.streams.r
+            r = hub.redis
             assert await r.ping()
             pool = r.connection_pool
 
@@ -197,7 +195,7 @@ async def test_3_redis_paused(
             for w in watchers:
                 w.cancel()
         # every connection closed: nothing of theirs may be left running on the hub side
-        await wait_for(lambda: not len(hub.hub.registry), 10, "every connection to close")
+        await wait_for(lambda: not len(hub.registry), 10, "every connection to close")
 
         def still_running() -> set[asyncio.Task[Any]]:
             me = asyncio.current_task()
@@ -239,7 +237,7 @@ async def test_4_blackholed_client_detected_and_redelivered(
             t0 = time.monotonic()
             sent = [(await rs.send("HR", "link_test", {"note": str(i)})).id for i in range(10)]
             await wait_for(
-                lambda: "HR" not in {c.party for c in hub.hub.registry.all()},
+                lambda: "HR" not in {c.party for c in hub.registry.all()},
                 5,
                 "the hub to notice the dead connection",
             )
@@ -311,7 +309,7 @@ async def test_5_slow_consumer_does_not_slow_the_others(
             for i in range(n):
                 r = await rs.send("HR,BA,ME", "link_test", {"note": str(i)})
                 sent_at[r.id] = time.monotonic()
-                for conn in hub.hub.registry.all():
+                for conn in hub.registry.all():
                     if conn.party == "HR" and conn.pump:  # type: ignore[attr-defined]
                         max_window = max(
                             max_window,
@@ -435,7 +433,7 @@ async def test_8_truncated_aof_tail_is_reported_exactly(
     await r.aclose()
     hub = await start_hub(classic_home, redis.url, instance="j")
     try:
-        reported = sorted(hub.hub.missing_accepted)
+        reported = sorted(hub.health.missing_accepted)
         import ssl
 
         import aiohttp

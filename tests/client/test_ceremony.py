@@ -93,7 +93,7 @@ async def test_three_ministries_ceremony_hub_accepts(
         _ministry_toml(home, hub_home)
     hub = await start_hub(hub_home, redis_server.url)
     try:
-        assert hub.hub.roster.current.version == 1
+        assert hub.roster.current.version == 1
         async with (
             client(homes["RS"], "RS", hub.url) as rs,
             client(homes["BA"], "BA", hub.url) as ba,

@@ -221,3 +221,22 @@ async def test_names_are_unique_while_running() -> None:
         sup.spawn("x", asyncio.Event().wait)  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="already running"):
             sup.spawn("x", asyncio.Event().wait)  # type: ignore[arg-type]
+
+
+async def test_a_task_that_swallows_its_stop_is_not_restarted() -> None:
+    """redis-py can turn a cancel into a ConnectionError: a stopped task must stay stopped."""
+    runs = 0
+
+    async def swallows() -> None:
+        nonlocal runs
+        runs += 1
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            raise ConnectionError("the cancel, converted") from None
+
+    sup = Supervisor(backoff=fast)
+    h = sup.spawn("t", swallows)
+    await asyncio.sleep(0)
+    assert await h.stop(T)
+    assert runs == 1 and h.state.crashes == 0 and h.state.finished

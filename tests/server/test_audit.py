@@ -117,7 +117,7 @@ async def test_tampering_is_caught_and_named(
         clean = await _export(home, hub.url, tmp_path / "clean.bundle")
         rep = verify_bundle(clean, options=LEGACY)
         assert rep.ok and rep.entries > 20 and rep.covered == rep.entries, rep.errors
-        r = hub.hub.streams.r
+        r = hub.redis
         await _rewrite(r, tamper)
         bad = await _export(home, hub.url, tmp_path / "bad.bundle")
         rep = verify_bundle(bad, options=LEGACY)
@@ -134,7 +134,7 @@ async def test_rollback_to_older_copy_caught_with_party_checkpoint(
     home: Path, redis_server: RedisProcess, tmp_path: Path
 ) -> None:
     hub = await start_hub(home, redis_server.url, checkpoint_every=4)
-    r = hub.hub.streams.r
+    r = hub.redis
     try:
         await _traffic(home, hub.url)
         snapshot = {k: await r.dump(k) for k in (LOG, CHECKPOINTS)}
@@ -189,7 +189,7 @@ async def test_party_client_detects_forked_history(
     home: Path, redis_server: RedisProcess, tmp_path: Path
 ) -> None:
     hub = await start_hub(home, redis_server.url, checkpoint_every=4)
-    r = hub.hub.streams.r
+    r = hub.redis
     try:
         await _traffic(home, hub.url)
         async with client(home, "BA", hub.url) as ba:
@@ -226,16 +226,24 @@ async def test_restarted_signer_refuses_to_cover_a_tampered_log(
     home: Path, redis_server: RedisProcess, tmp_path: Path
 ) -> None:
     hub = await start_hub(home, redis_server.url, checkpoint_every=4)
-    r = hub.hub.streams.r
+    r = hub.redis
     await _traffic(home, hub.url)
     await _export(home, hub.url, tmp_path / "b.bundle")
     await hub.stop()
     await _rewrite(r, _delete)
     hub = await start_hub(home, redis_server.url, checkpoint_every=4)
     try:
-        await wait_for(
-            lambda: hub.hub.checkpointer.integrity_error, what="the integrity check to fail"
-        )
-        assert "entry 7" in (hub.hub.checkpointer.integrity_error or "")
+        await wait_for(lambda: hub.checkpointer.integrity_error, what="the integrity check to fail")
+        assert "entry 7" in (hub.checkpointer.integrity_error or "")
+        # and the hub says so to its monitor (it used to answer "ok")
+        import ssl
+
+        import aiohttp
+
+        ctx = ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
+        async with aiohttp.ClientSession() as s, s.get(f"{hub.http}/healthz", ssl=ctx) as resp:
+            assert resp.status == 503
+            body = await resp.json()
+        assert body["code"] == "integrity_alarm" and "entry 7" in body["message"]
     finally:
         await hub.stop()

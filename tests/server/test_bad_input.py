@@ -48,7 +48,7 @@ def resign(env: Envelope, home: Path, signer: str, **changes: object) -> bytes:
 
 async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
     hub = await start_hub(home, redis_server.url)
-    r = hub.hub.streams.r
+    r = hub.redis
     try:
         # publish roster v2 revoking MK's officer, signed by a quorum of v1's parties
         h = Home(home)
@@ -66,7 +66,7 @@ async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
         )
         for p in ("AL", "BA", "HR", "ME", "MK"):
             v2 = v2.signed_by(f"{p}/officer-1", h.device(p).sign)
-        assert hub.hub.roster.extend(v2, now())
+        assert hub.roster.extend(v2, now())
         assert "MK/officer-1" in roster_json(v2)
 
         ok = envelope(home, "RS/officer-1")
@@ -118,7 +118,7 @@ async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
         for env in (skewed, hr_env, mk_env):
             assert not await r.hexists(IDS, env.id.hex())
         # the rejections are audited
-        log = await hub.hub.streams.log_range()
+        log = await hub.streams.log_range()
         assert sum(e.type == "rejected" for e in log) >= 7
         # and the hub still serves others
         async with client(home, "BA", hub.url) as ba:

@@ -70,7 +70,7 @@ async def test_kill_redis_mid_traffic(home: Path, redis_server: RedisProcess) ->
             first = await _send_many(rs, 100, "BA", "before")
             assert all(r.status == "accepted" for r in first)
             accepted_before = {r.id for r in first}
-            groups_before = await hub.hub.streams.r.xinfo_groups(inbox_key("BA"))
+            groups_before = await hub.redis.xinfo_groups(inbox_key("BA"))
             sender = asyncio.create_task(_send_many(rs, 300, "BA", "during"))
             await wait_for(lambda: len(rs.store.sent()) > 150, 30, "traffic")
             redis_server.kill()
@@ -85,7 +85,7 @@ async def test_kill_redis_mid_traffic(home: Path, redis_server: RedisProcess) ->
                     assert ev.message.id not in got
                     got.add(ev.message.id)
             assert accepted_before <= got and told_accepted <= got
-            groups_after = await hub.hub.streams.r.xinfo_groups(inbox_key("BA"))
+            groups_after = await hub.redis.xinfo_groups(inbox_key("BA"))
             assert {g["name"] for g in groups_before} == {g["name"] for g in groups_after}
     finally:
         await hub.stop()

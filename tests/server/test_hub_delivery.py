@@ -129,7 +129,7 @@ async def test_offline_device_gets_backlog_in_order_and_trim_keeps_unacked(
                 assert r.status == "accepted"
                 sent.append(r.id)
         # retention runs while ME has never connected: nothing unread may go
-        streams = hub.hub.streams
+        streams = hub.streams
 
         async def all_routed() -> bool:  # the router copies the log to inboxes on its own
             return int(await streams.r.xlen(inbox_key("ME"))) == 30
@@ -157,7 +157,7 @@ async def test_offline_device_gets_backlog_in_order_and_trim_keeps_unacked(
             with contextlib.suppress(AssertionError):
                 await poll_until(all_acked, 30, "ME/officer-1 to ack everything")
             left = await streams.r.xpending_range(inbox_key("ME"), "ME/officer-1", "-", "+", 100)
-            assert not left, (left, me.state, hub.hub.metrics.render()[-3000:])
+            assert not left, (left, me.state, hub.metrics.render()[-3000:])
         # ME/officer-1 acked everything, but ME/feed-1 never read: still nothing trimmed
         assert await streams.trim_inbox("ME", time.time_ns() // 10**6 + 10**6) == 0
     finally:
@@ -199,7 +199,7 @@ async def test_poison_entry_goes_to_dead_letter_with_alert(
 
             deliveries = 0
             deadline = time.monotonic() + 15
-            while not hub.hub.metrics.get("hotline_dead_letters_total", party="MK"):
+            while not hub.metrics.get("hotline_dead_letters_total", party="MK"):
                 assert time.monotonic() < deadline, "never dead-lettered"
                 try:
                     frame = Frame.decode(await asyncio.wait_for(mk.ws.recv(), 0.2))
@@ -207,11 +207,11 @@ async def test_poison_entry_goes_to_dead_letter_with_alert(
                     continue
                 deliveries += frame.type == "deliver"
             assert deliveries == 3
-        dlq = await hub.hub.streams.r.xrange(inbox_key("MK") + ":dlq")
+        dlq = await hub.redis.xrange(inbox_key("MK") + ":dlq")
         assert len(dlq) == 1 and dlq[0][1][b"device"] == b"MK/officer-1"
-        pend = await hub.hub.streams.r.xpending(inbox_key("MK"), "MK/officer-1")
+        pend = await hub.redis.xpending(inbox_key("MK"), "MK/officer-1")
         assert pend["pending"] == 0  # no silent loop
-        log = await hub.hub.streams.log_range()
+        log = await hub.streams.log_range()
         assert any(e.type == "dead_letter" for e in log)  # audited
     finally:
         await hub.stop()
@@ -255,7 +255,7 @@ async def test_frames_sent_just_before_a_close_are_still_handled(
         # closed without reading a single answer: every frame sent is still handled
 
         async def all_accepted() -> bool:
-            log = await hub.hub.streams.log_range()
+            log = await hub.streams.log_range()
             return sum(e.type == "accepted" for e in log) == 20
 
         await poll_until(all_accepted, what="all 20 frames sent before the close")
@@ -298,7 +298,7 @@ async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
         assert answers[6]["position"] == answers[1]["position"]
         fresh = [a for k, a in enumerate(answers) if k not in (3, 6)]
         assert [a["id"] for a in fresh] == [e.id for k, e in enumerate(envs) if k != 3]
-        log = [e for e in await hub.hub.streams.log_range() if e.type == "accepted"]
+        log = [e for e in await hub.streams.log_range() if e.type == "accepted"]
         assert [e.id for e in log] == [a["position"] for a in fresh]  # sending order
     finally:
         await hub.stop()
@@ -445,7 +445,7 @@ async def test_a_submit_behind_an_ack_does_not_wait_for_its_xack(
     from hotline.protocol import Frame
 
     hub = await start_hub(home, redis_server.url)
-    streams = hub.hub.streams
+    streams = hub.streams
     gate = asyncio.Event()
     real = streams.ack_lanes
 

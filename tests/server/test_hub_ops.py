@@ -8,8 +8,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from hotline.server.app import create_app
+from hotline.server.appkeys import HEALTH
 from hotline.server.config import ConfigError, Settings
-from hotline.server.hub import HUB, create_app
 from hotline.server.redis_process import RedisProcess
 from tests.harness import client, start_hub
 
@@ -63,7 +64,7 @@ async def test_unsafe_redis_persistence_is_refused(home: Path, tmp_path: Path) -
         app = create_app(settings)
         runner = web.AppRunner(app)
         await runner.setup()
-        assert app[HUB].ready
+        assert app[HEALTH].ready
         await runner.cleanup()
     finally:
         unsafe.stop()
@@ -85,13 +86,25 @@ def test_config_errors_name_the_fix(home: Path) -> None:
         Settings.load(home, env={})
 
 
-def test_tls_connections_get_small_read_buffers(home: Path) -> None:
-    """The hub's TLS context shrinks asyncio's per-connection read buffer (256 KiB)."""
+async def test_tls_connections_get_small_read_buffers(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    """The hub's own TLS transports use 32 KiB read buffers; nothing else is changed."""
     import asyncio.sslproto
 
-    from hotline.server.hub import TLS_READ_BUFFER, ssl_context
+    from hotline.server.tls import TLS_READ_BUFFER
 
-    settings = Settings.load(home, {"port": 1}, env={})
-    assert settings.tls
-    assert ssl_context(settings) is not None
-    assert asyncio.sslproto.SSLProtocol.max_size == TLS_READ_BUFFER < 256 * 1024
+    hub = await start_hub(home, redis_server.url)
+    try:
+        ctx = ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
+        async with aiohttp.ClientSession() as s, s.get(hub.http + "/readyz", ssl=ctx) as r:
+            assert r.status == 200
+            server = hub.runner.server
+            assert server is not None
+            [conn] = server.connections  # the keep-alive connection of this request
+            tls = conn.transport._ssl_protocol  # type: ignore[union-attr]
+            assert len(tls._ssl_buffer) == TLS_READ_BUFFER < 256 * 1024
+        # no process-wide patch: asyncio's own default is untouched
+        assert asyncio.sslproto.SSLProtocol.max_size == 256 * 1024
+    finally:
+        await hub.stop()

@@ -107,7 +107,7 @@ async def test_flash_is_delivered_while_the_routine_window_is_full(
             rest = [await _next_delivery(hr) for _ in range(2)]
             assert [id_text(Envelope.decode(f["envelope"]).id) for f in rest] == routine[4:]
             await hr.ws.send(hr.session.send("ack", deliveries=[f["delivery"] for f in rest]))
-            streams = hub.hub.streams
+            streams = hub.streams
 
             async def settled() -> bool:
                 return await streams.pending("HR", "HR/officer-1") == 0

@@ -1,0 +1,90 @@
+"""``create_app(settings)``: the one place the hub is wired together.
+
+State lives in typed ``AppKey``s (``server.appkeys``), each resource in its own
+``cleanup_ctx`` (``server.contexts``), every background task under one supervisor.
+Shutdown order: websockets close first (``on_shutdown``: "going away", while Redis is
+still there for their last acks), then the contexts unwind in reverse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+
+from aiohttp import WSCloseCode, web
+
+from hotline.runtime.backoff import Backoff
+from hotline.runtime.supervise import Supervisor, TaskState
+
+from . import ws
+from .appkeys import HEALTH, METRICS, REGISTRY, SETTINGS, SOCKETS, SUPERVISOR, VIEW
+from .config import Settings
+from .contexts import CONTEXTS
+from .health import Health
+from .metrics import Metrics
+from .registry import Registry
+from .routes import health, log, messages, metrics, roster
+from .routes.problems import error_middleware
+from .settings_view import HubView
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger("hotline.hub")
+MAX_BODY = 2 * 1024 * 1024
+
+
+def create_app(settings: Settings) -> web.Application:
+    """The hub as an aiohttp application (start it with an ``AppRunner``)."""
+    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
+    instance = settings.instance or f"{settings.device}#{os.urandom(4).hex()}"
+    app[SETTINGS] = settings
+    app[VIEW] = HubView.of(settings, instance)
+    app[METRICS] = Metrics()
+    app[HEALTH] = Health(settings.task_crash_hold_s)
+    app[REGISTRY] = Registry()
+    app[SOCKETS] = set()
+    app[SUPERVISOR] = _supervisor(settings, app[HEALTH], app[METRICS])
+    app.cleanup_ctx.extend(CONTEXTS)
+    app.on_shutdown.append(_close_websockets)
+    app.add_routes(
+        [
+            web.get("/v1/ws", ws.websocket_handler),
+            web.get("/healthz", health.healthz),
+            web.get("/readyz", health.readyz),
+            web.get("/metrics", metrics.metrics),
+            web.post("/v1/messages", messages.post_message),
+            web.get("/v1/messages/{id}/status", messages.message_status),
+            web.get("/v1/roster", roster.get_roster),
+            web.post("/v1/roster", roster.post_roster),
+            web.get("/v1/log/checkpoint", log.get_checkpoint),
+            web.post("/v1/log/checkpoint", log.post_checkpoint),
+            web.get("/v1/log/proof/{id}", log.get_inclusion),
+            web.get("/v1/log/consistency", log.get_consistency),
+            web.get("/v1/audit/export", log.export),
+        ]
+    )
+    return app
+
+
+def _supervisor(settings: Settings, health_: Health, metrics_: Metrics) -> Supervisor:
+    """Crashes show on /healthz and in ``hotline_task_crashes_total{task}``."""
+
+    def on_crash(st: TaskState, _exc: BaseException) -> None:
+        metrics_.inc("hotline_task_crashes_total", task=st.kind)
+        health_.task_crashed(st.kind)
+
+    def on_fatal(st: TaskState, _exc: BaseException) -> None:
+        health_.fatal = st.kind
+
+    return Supervisor(
+        on_crash=on_crash,
+        on_fatal=on_fatal,
+        backoff=lambda: Backoff(settings.task_restart_s, max(30.0, settings.task_restart_s)),
+    )
+
+
+async def _close_websockets(app: web.Application) -> None:
+    for sock in list(app[SOCKETS]):
+        with contextlib.suppress(Exception):  # a peer already gone is fine
+            await sock.close(code=WSCloseCode.GOING_AWAY, message=b"hub shutting down")

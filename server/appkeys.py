@@ -1,0 +1,55 @@
+"""The hub's state, one typed ``web.AppKey`` per object (aiohttp's ``web_advanced``).
+
+``create_app`` fills them; handlers read them. There is no hub object to reach into:
+each handler names exactly what it uses.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from hotline.runtime.supervise import Supervisor
+
+from .checkpointer import Checkpointer
+from .config import Settings
+from .health import Health
+from .intake import Intake
+from .metrics import Metrics
+from .registry import Registry
+from .roster_store import RosterState
+from .router import Router
+from .settings_view import HubView
+from .streams import Streams
+
+__all__ = [
+    "CHECKPOINTER",
+    "HEALTH",
+    "INTAKE",
+    "METRICS",
+    "REDIS_URL",
+    "REGISTRY",
+    "ROSTER",
+    "ROUTER",
+    "SETTINGS",
+    "SOCKETS",
+    "STREAMS",
+    "SUPERVISOR",
+    "VIEW",
+    "Sockets",
+]
+
+Sockets = set[web.WebSocketResponse]
+
+SETTINGS = web.AppKey("settings", Settings)
+VIEW = web.AppKey("view", HubView)  # device id, instance name, clock bounds
+METRICS = web.AppKey("metrics", Metrics)
+HEALTH = web.AppKey("health", Health)
+SUPERVISOR = web.AppKey("supervisor", Supervisor)
+REGISTRY = web.AppKey("registry", Registry)  # connected devices, by party
+SOCKETS = web.AppKey("sockets", Sockets)  # open websockets, closed first at shutdown
+REDIS_URL = web.AppKey("redis_url", str)  # the configured or the embedded server's
+STREAMS = web.AppKey("streams", Streams)
+ROSTER = web.AppKey("roster", RosterState)
+INTAKE = web.AppKey("intake", Intake)
+ROUTER = web.AppKey("router", Router)
+CHECKPOINTER = web.AppKey("checkpointer", Checkpointer)

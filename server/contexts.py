@@ -1,0 +1,230 @@
+"""One ``cleanup_ctx`` per resource, in start-up order; aiohttp unwinds them in reverse.
+
+Start: embedded Redis → streams (and the persistence check) → roster → journal and
+intake → router → notifier → checkpointer → gauges → retention → "hub_start" logged,
+ready. Stop (after ``on_shutdown`` closed the websockets while Redis is still up):
+not ready, "hub_stop" logged → each background task stopped and its lease released →
+journal closed → Redis client closed → embedded Redis stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+from aiohttp import web
+from redis.exceptions import RedisError
+
+from hotline.protocol import ProtocolError, SigningKey
+from hotline.protocol.events import LogEvent
+from hotline.runtime.clock import now_ms
+
+from .appkeys import (
+    CHECKPOINTER,
+    HEALTH,
+    INTAKE,
+    METRICS,
+    REDIS_URL,
+    REGISTRY,
+    ROSTER,
+    ROUTER,
+    SETTINGS,
+    STREAMS,
+    SUPERVISOR,
+    VIEW,
+)
+from .checkpointer import Checkpointer
+from .intake import Intake
+from .journal import AcceptJournal, read_journals
+from .persistence import check_persistence
+from .redis_process import RedisProcess
+from .roster_store import RosterState
+from .router import Notifier, Router
+from .streams import Streams, connect
+from .upkeep import Gauges, Retention
+
+__all__ = ["CONTEXTS"]
+
+log = logging.getLogger("hotline.hub")
+STOP_S = 2.0  # a task parked in a blocking XREAD may take a moment; never hang on it
+RECEIVING = ("officer", "feed", "auditor", "observer")
+
+
+async def _append(
+    app: web.Application, etype: str, payload: bytes, extra: dict[str, object]
+) -> None:
+    event = LogEvent(etype, now_ms(), app[VIEW].device, payload, extra).encode()
+    await app[STREAMS].append_event(etype, event)
+
+
+async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The configured Redis, or a private redis-server with AOF always."""
+    s = app[SETTINGS]
+    proc: RedisProcess | None = None
+    if s.redis_url:
+        app[REDIS_URL] = s.redis_url
+    else:
+        proc = RedisProcess(s.home / "hub" / "redis", appendfsync="always")
+        await asyncio.to_thread(proc.start)
+        app[REDIS_URL] = proc.url
+        log.info("embedded redis-server on port %d (AOF always) in %s", proc.port, proc.directory)
+    try:
+        yield
+    finally:
+        if proc is not None:
+            await asyncio.to_thread(proc.stop)
+
+
+async def streams_ctx(app: web.Application) -> AsyncIterator[None]:
+    s = app[SETTINGS]
+    client = connect(
+        app[REDIS_URL], cluster=s.redis_cluster, max_connections=s.redis_max_connections
+    )
+    streams = app[STREAMS] = Streams(client, cluster=s.redis_cluster)
+    try:
+        await check_persistence(streams, s.allow_unsafe_redis)
+        yield
+    finally:
+        await streams.close()
+
+
+async def ensure_groups(streams: Streams, roster: RosterState) -> None:
+    """One consumer group per receiving device, before anything is routed to it."""
+    for d in roster.current.devices:
+        if d.role in RECEIVING:
+            await streams.ensure_group(d.party, d.id)
+
+
+async def roster_ctx(app: web.Application) -> AsyncIterator[None]:
+    s, streams = app[SETTINGS], app[STREAMS]
+    roster = app[ROSTER] = RosterState()
+    for r in await roster.load(streams, s.path(s.roster_dir), now_ms()):
+        await _append(app, "roster", r.encode(), {"version": r.version})
+    await ensure_groups(streams, roster)
+    yield
+
+
+async def intake_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Reconcile the accept journals with Redis, then accept through a fresh journal."""
+    s, health, metrics = app[SETTINGS], app[HEALTH], app[METRICS]
+    journal_dir = s.home / "hub" / "journal"
+    recent = await asyncio.to_thread(read_journals, journal_dir)
+    missing = await app[STREAMS].missing_ids([m for m, _p in recent])
+    health.missing_accepted = missing
+    metrics.set("hotline_missing_accepted", len(missing))
+    if missing:
+        log.error(
+            "ALERT: %d message(s) this network answered 'accepted' are missing from "
+            "Redis (was the AOF truncated?): %s",
+            len(missing),
+            ", ".join(missing),
+        )
+    journal = AcceptJournal(journal_dir, app[VIEW].instance)
+    app[INTAKE] = Intake(app[STREAMS], app[ROSTER], app[VIEW], metrics, journal)
+    try:
+        yield
+    finally:
+        journal.close()
+
+
+async def router_ctx(app: web.Application) -> AsyncIterator[None]:
+    s, view = app[SETTINGS], app[VIEW]
+    router = app[ROUTER] = Router(
+        app[STREAMS], view.instance, s.router_lease_ms, app[METRICS], app[REGISTRY].wake
+    )
+    task = app[SUPERVISOR].spawn("router", router.run)
+    try:
+        yield
+    finally:
+        await task.stop(STOP_S)
+        with contextlib.suppress(ProtocolError, RedisError, OSError):
+            await router.stop()  # the next router need not wait for the lease to expire
+
+
+async def notifier_ctx(app: web.Application) -> AsyncIterator[None]:
+    notifier = Notifier(app[STREAMS], app[REGISTRY].wake, own=app[VIEW].instance)
+    task = app[SUPERVISOR].spawn("notifier", notifier.run)
+    try:
+        yield
+    finally:
+        await task.stop(STOP_S)
+
+
+async def checkpointer_ctx(app: web.Application) -> AsyncIterator[None]:
+    s, view = app[SETTINGS], app[VIEW]
+    key_path = s.path(s.key_file)
+    key = SigningKey(key_path.read_bytes()) if key_path.exists() else None
+    ckpt = app[CHECKPOINTER] = Checkpointer(
+        app[STREAMS],
+        key,
+        view.device,
+        app[ROSTER].current.network,
+        every=s.checkpoint_every,
+        interval_s=s.checkpoint_interval_s,
+        owner=view.instance,
+        lease_ms=s.router_lease_ms,
+        metrics=app[METRICS],
+        on_alarm=app[HEALTH].integrity_alarm,
+    )
+    task = app[SUPERVISOR].spawn("checkpointer", ckpt.run)
+    try:
+        yield
+    finally:
+        await task.stop(STOP_S)
+        with contextlib.suppress(ProtocolError, RedisError, OSError):
+            await ckpt.stop()
+
+
+async def gauges_ctx(app: web.Application) -> AsyncIterator[None]:
+    gauges = Gauges(app[STREAMS], app[ROSTER], app[METRICS])
+    task = app[SUPERVISOR].spawn("gauges", gauges.run)
+    try:
+        yield
+    finally:
+        await task.stop(STOP_S)
+
+
+async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
+    s = app[SETTINGS]
+    retention = Retention(
+        app[STREAMS],
+        app[ROSTER],
+        app[METRICS],
+        days=s.retention_days,
+        every_s=s.retention_interval_s,
+    )
+    task = app[SUPERVISOR].spawn("retention", retention.run)
+    try:
+        yield
+    finally:
+        await task.stop(STOP_S)
+
+
+async def lifecycle_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Log the start (with what reconciliation found) and the stop; readiness between."""
+    view, health = app[VIEW], app[HEALTH]
+    extra = {"instance": view.instance, "missing_accepted": health.missing_accepted}
+    await _append(app, "hub_start", b"", extra)
+    health.ready = True
+    try:
+        yield
+    finally:
+        health.ready = False
+        with contextlib.suppress(ProtocolError, RedisError, OSError):
+            await _append(app, "hub_stop", b"", {"instance": view.instance})
+
+
+CONTEXTS: Sequence = (
+    redis_ctx,
+    streams_ctx,
+    roster_ctx,
+    intake_ctx,
+    router_ctx,
+    notifier_ctx,
+    checkpointer_ctx,
+    gauges_ctx,
+    retention_ctx,
+    lifecycle_ctx,
+)

@@ -1,0 +1,91 @@
+"""The hub's listeners: TLS with small per-connection read buffers, set per transport.
+
+Why small buffers: asyncio's ``SSLProtocol`` allocates (and zero-fills) a ``max_size``
+bytearray for every connection; with 10,000 idle devices the default 256 KiB alone was
+2.5 GiB of the hub's RSS (bench: 270 KiB per TLS connection against 24 KiB per plain
+one). Devices send frames of a few KB, so two TLS records (32 KiB) are plenty; a large
+burst just takes more, smaller reads.
+
+How, without touching the process: ``loop.create_server(ssl=...)`` builds the
+``SSLProtocol`` itself and offers no size parameter, so the hub's own sites create the
+server without ``ssl=`` and wrap each connection in :class:`HubTLSProtocol`, a subclass
+with a smaller ``max_size`` — the same wrapping ``loop.start_tls`` does. Only the
+hub's listening sockets get it; every other TLS transport in the process (the Redis
+client, tests' clients) keeps asyncio's default. ``SSLProtocol`` is not a public class:
+``tests/server/test_hub_ops.py`` pins the behaviour on each Python we run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from asyncio.sslproto import SSLProtocol
+from typing import Any
+
+from aiohttp import web
+
+from .config import ConfigError, Settings
+
+__all__ = ["TLS_READ_BUFFER", "HubTLSProtocol", "HubTLSSite", "bind", "hub_site", "ssl_context"]
+
+TLS_READ_BUFFER = 32 * 1024
+
+
+class HubTLSProtocol(SSLProtocol):
+    """asyncio's TLS protocol with a 32 KiB read buffer (see the module docstring)."""
+
+    max_size = TLS_READ_BUFFER
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    if not settings.tls:
+        return None
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(settings.path(settings.tls_cert), settings.path(settings.tls_key))
+    return ctx
+
+
+class HubTLSSite(web.SockSite):
+    """A site on a bound socket whose connections use :class:`HubTLSProtocol`."""
+
+    def __init__(self, runner: web.BaseRunner, sock: socket.socket, ctx: ssl.SSLContext) -> None:
+        super().__init__(runner, sock)
+        self._tls = ctx
+        host, port = sock.getsockname()[:2]
+        self._tls_name = f"https://{host}:{port}"
+
+    @property
+    def name(self) -> str:
+        return self._tls_name
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)
+        loop = asyncio.get_running_loop()
+        server = self._runner.server
+        assert server is not None
+
+        def protocol() -> Any:
+            return HubTLSProtocol(loop, server(), self._tls, None, server_side=True)
+
+        self._server = await loop.create_server(protocol, sock=self._sock, backlog=self._backlog)
+
+
+def hub_site(runner: web.BaseRunner, sock: socket.socket, settings: Settings) -> web.BaseSite:
+    """The public site: TLS when configured (small buffers), else plain on ``sock``."""
+    ctx = ssl_context(settings)
+    return HubTLSSite(runner, sock, ctx) if ctx else web.SockSite(runner, sock)
+
+
+def bind(host: str, port: int, what: str, fix: str) -> socket.socket:
+    """A listening TCP socket, or a one-line ConfigError naming ``fix``."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family = infos[0][0]
+        sock = socket.create_server((host, port), family=family, backlog=1024)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise ConfigError(f"cannot listen for {what} on {host}:{port}: {reason}: {fix}") from exc
+    sock.setblocking(False)
+    return sock
