@@ -12,32 +12,18 @@ import logging
 import time
 from collections.abc import Callable
 
-from redis.exceptions import RedisError
-
-from hotline.protocol import ProtocolError, SigningKey
+from hotline.protocol import SigningKey, Unavailable
 from hotline.protocol.audit import Checkpoint
 from hotline.protocol.merkle import Frontier, leaf_hash
 from hotline.runtime.backoff import Backoff, jittered
 from hotline.runtime.clock import now_ms
 
 from .metrics import Metrics
-from .streams import CKPT_LEASE, Streams
+from .streams import CKPT_LEASE, LogEntry, Streams
 
-__all__ = ["Checkpointer", "load_leaves"]
+__all__ = ["Checkpointer"]
 
 log = logging.getLogger("hotline.hub.checkpoints")
-
-
-async def load_leaves(streams: Streams) -> tuple[list[bytes], Checkpoint | None]:
-    """Every covered leaf hash, from the stored checkpoints' windows."""
-    leaves: list[bytes] = []
-    last = None
-    for raw in await streams.checkpoints():
-        cp = Checkpoint.decode(raw)
-        if cp.prev_size == len(leaves):
-            leaves.extend(cp.leaves)
-            last = cp
-    return leaves, last
 
 
 class Checkpointer:
@@ -65,6 +51,7 @@ class Checkpointer:
         self.lease_ms = lease_ms
         self.metrics = metrics
         self.on_alarm = on_alarm
+        self.lease = streams.lease(CKPT_LEASE, owner, lease_ms)
         self.integrity_error: str | None = None
         self.leader = False
         self._reset()
@@ -73,13 +60,14 @@ class Checkpointer:
         self.frontier = Frontier()
         self.pending: list[bytes] = []
         self.last_id = "0-0"
+        self.indexed = False  # seen an entry carrying its leaf index (D4)
         self.last_sign = time.monotonic()
 
     async def run(self) -> None:
         backoff = Backoff()
         while True:
             try:
-                if not await self.streams.take_lease(self.owner, self.lease_ms, CKPT_LEASE):
+                if not await self.lease.take():
                     self.leader = False
                     await asyncio.sleep(jittered(self.lease_ms / 3000 * 1.25, 0.2))
                     continue
@@ -88,9 +76,9 @@ class Checkpointer:
                     self.leader = True
                 await self._step()
                 backoff.reset()
-            except (RedisError, ProtocolError, OSError) as exc:
+            except Unavailable as exc:
                 self.leader = False
-                log.warning("checkpointer paused: %s", type(exc).__name__)
+                log.warning("checkpointer paused: %s", exc)
                 await backoff.wait()
 
     def _alarm(self, message: str) -> None:
@@ -102,12 +90,31 @@ class Checkpointer:
         self.metrics.set("hotline_log_integrity_ok", 0)
         self.on_alarm(message)
 
+    def _check_index(self, e: LogEntry) -> None:
+        """Each entry carries its leaf index ``n`` (D4): a gap or a missing one is foreign.
+
+        Entries from before D4 have none; once one has, all later ones must.
+        """
+        i = self.frontier.size
+        if e.index is None:
+            if self.indexed:
+                self._alarm(
+                    f"log entry {i} (id {e.id}) has no leaf index: the hub did not write it"
+                )
+            return
+        self.indexed = True
+        if e.index != i:
+            self._alarm(
+                f"log entry {i} (id {e.id}) carries leaf index {e.index}: "
+                "entries were inserted or removed"
+            )
+
     async def _rebuild(self) -> None:
         self._reset()
-        expected, _ = await load_leaves(self.streams)
+        expected, _ = await self.streams.checkpoints.leaves()
         start = "-"
         while True:
-            page = await self.streams.log_range(start, "+", count=2000)
+            page = await self.streams.log.range(start, "+", count=2000)
             page = [e for e in page if e.id != start]
             if not page:
                 break
@@ -119,6 +126,7 @@ class Checkpointer:
                         f"log entry {i} (id {e.id}) does not match the "
                         "signed checkpoints: the log was altered"
                     )
+                self._check_index(e)
                 self.frontier.append(leaf)
                 if i >= len(expected):
                     self.pending.append(leaf)
@@ -131,17 +139,18 @@ class Checkpointer:
             )
 
     async def _step(self) -> None:
-        entries = await self.streams.read_log(self.last_id, 1000, 250)
+        entries = await self.streams.log.read(self.last_id, 1000, 250)
         index: dict[str, int] = {}
         for e in entries:
             leaf = leaf_hash(e.event)
+            self._check_index(e)
             if e.type == "accepted" and e.mid:
                 index[e.mid] = self.frontier.size
             self.frontier.append(leaf)
             self.pending.append(leaf)
             self.last_id = e.id
-        await self.streams.index_ids(index)
-        forced = await self.streams.take_checkpoint_request()
+        await self.streams.checkpoints.index_ids(index)
+        forced = await self.streams.checkpoints.take_request()
         due = time.monotonic() - self.last_sign >= self.interval_s
         if self.pending and (forced or due or len(self.pending) >= self.every):
             await self._sign()
@@ -153,10 +162,10 @@ class Checkpointer:
         cp = Checkpoint.make(
             self.key, self.network, self.hub, self.frontier.root(), now_ms(), prev, self.pending
         )
-        await self.streams.add_checkpoint(cp.encode(), cp.size)
+        await self.streams.checkpoints.add(cp.encode(), cp.size)
         self.metrics.inc("hotline_checkpoints_total")
         self.pending = []
         self.last_sign = time.monotonic()
 
     async def stop(self) -> None:
-        await self.streams.release_lease(self.owner, CKPT_LEASE)
+        await self.lease.release()

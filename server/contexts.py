@@ -12,12 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import signal
+import time
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 from aiohttp import web
-from redis.exceptions import RedisError
 
-from hotline.protocol import ProtocolError, SigningKey
+from hotline.protocol import SigningKey, Unavailable
 from hotline.protocol.events import LogEvent
 from hotline.runtime.clock import now_ms
 
@@ -38,11 +41,10 @@ from .appkeys import (
 from .checkpointer import Checkpointer
 from .intake import Intake
 from .journal import AcceptJournal, read_journals
-from .persistence import check_persistence
-from .redis_process import RedisProcess
+from .redis_process import DataDirBusy, RedisProcess
 from .roster_store import RosterState
 from .router import Notifier, Router
-from .streams import Streams, connect
+from .streams import Streams
 from .upkeep import Gauges, Retention
 
 __all__ = ["CONTEXTS"]
@@ -56,7 +58,7 @@ async def _append(
     app: web.Application, etype: str, payload: bytes, extra: dict[str, object]
 ) -> None:
     event = LogEvent(etype, now_ms(), app[VIEW].device, payload, extra).encode()
-    await app[STREAMS].append_event(etype, event)
+    await app[STREAMS].log.append_event(etype, event)
 
 
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -67,7 +69,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         app[REDIS_URL] = s.redis_url
     else:
         proc = RedisProcess(s.home / "hub" / "redis", appendfsync="always")
-        await asyncio.to_thread(proc.start)
+        await asyncio.to_thread(_start_embedded, proc)
         app[REDIS_URL] = proc.url
         log.info("embedded redis-server on port %d (AOF always) in %s", proc.port, proc.directory)
     try:
@@ -77,14 +79,45 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
             await asyncio.to_thread(proc.stop)
 
 
+def _start_embedded(proc: RedisProcess) -> None:
+    """Start it; a redis-server left running by a hub that was killed is stopped first.
+
+    We hold the home's lock exclusively, so no other hub of this home is alive: a
+    server still holding the data directory is an orphan of an earlier one.
+    """
+    try:
+        proc.start()
+        return
+    except DataDirBusy as exc:
+        if exc.pid is None or not _is_redis_server(exc.pid):
+            raise
+        log.warning("stopping redis-server pid %d left running by an earlier hub", exc.pid)
+        os.kill(exc.pid, signal.SIGTERM)  # it fsyncs its AOF and exits
+        orphan = exc
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            proc.start()
+            return
+        except DataDirBusy:
+            time.sleep(0.1)  # polling the orphan's exit, with a deadline
+    raise orphan
+
+
+def _is_redis_server(pid: int) -> bool:
+    try:
+        return b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 async def streams_ctx(app: web.Application) -> AsyncIterator[None]:
     s = app[SETTINGS]
-    client = connect(
+    streams = app[STREAMS] = Streams.open(
         app[REDIS_URL], cluster=s.redis_cluster, max_connections=s.redis_max_connections
     )
-    streams = app[STREAMS] = Streams(client, cluster=s.redis_cluster)
     try:
-        await check_persistence(streams, s.allow_unsafe_redis)
+        await streams.node.check_persistence(s.allow_unsafe_redis)
         yield
     finally:
         await streams.close()
@@ -94,7 +127,7 @@ async def ensure_groups(streams: Streams, roster: RosterState) -> None:
     """One consumer group per receiving device, before anything is routed to it."""
     for d in roster.current.devices:
         if d.role in RECEIVING:
-            await streams.ensure_group(d.party, d.id)
+            await streams.inbox.ensure_group(d.party, d.id)
 
 
 async def roster_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -111,7 +144,7 @@ async def intake_ctx(app: web.Application) -> AsyncIterator[None]:
     s, health, metrics = app[SETTINGS], app[HEALTH], app[METRICS]
     journal_dir = s.home / "hub" / "journal"
     recent = await asyncio.to_thread(read_journals, journal_dir)
-    missing = await app[STREAMS].missing_ids([m for m, _p in recent])
+    missing = await app[STREAMS].log.missing_ids([m for m, _p in recent])
     health.missing_accepted = missing
     metrics.set("hotline_missing_accepted", len(missing))
     if missing:
@@ -139,7 +172,7 @@ async def router_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await task.stop(STOP_S)
-        with contextlib.suppress(ProtocolError, RedisError, OSError):
+        with contextlib.suppress(Unavailable):
             await router.stop()  # the next router need not wait for the lease to expire
 
 
@@ -173,7 +206,7 @@ async def checkpointer_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await task.stop(STOP_S)
-        with contextlib.suppress(ProtocolError, RedisError, OSError):
+        with contextlib.suppress(Unavailable):
             await ckpt.stop()
 
 
@@ -212,7 +245,7 @@ async def lifecycle_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         health.ready = False
-        with contextlib.suppress(ProtocolError, RedisError, OSError):
+        with contextlib.suppress(Unavailable):
             await _append(app, "hub_stop", b"", {"instance": view.instance})
 
 

@@ -20,14 +20,12 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from redis.exceptions import RedisError
-
-from hotline.protocol import ProtocolError
+from hotline.protocol import Unavailable
 from hotline.runtime.backoff import Backoff
 from hotline.runtime.supervise import Supervised, Supervisor
 
 from .metrics import Metrics
-from .streams import LANES, InboxEntry, Streams
+from .streams import LANES, Foreign, InboxBatch, InboxEntry, Streams
 
 __all__ = ["DeliveryPump"]
 
@@ -106,7 +104,7 @@ class DeliveryPump:
             batch = {lane: sorted(ids) for lane, ids in self.to_ack.items() if ids}
             if not batch:
                 return
-            await self.streams.ack_lanes(self.party, self.device, batch)  # raises: kept
+            await self.streams.inbox.ack_lanes(self.party, self.device, batch)  # raises: kept
             for lane, ids in batch.items():
                 self.to_ack[lane].difference_update(ids)
             n = len({i for ids in batch.values() for i in ids})
@@ -121,8 +119,8 @@ class DeliveryPump:
             try:
                 await self.flush_acks()
                 backoff.reset()
-            except (RedisError, OSError) as exc:
-                log.warning("acks of %s waiting: %s", self.device, type(exc).__name__)
+            except Unavailable as exc:
+                log.warning("acks of %s waiting: %s", self.device, exc)
                 self._ack_ready.set()  # the ids are kept: try again
                 await backoff.wait()
 
@@ -145,7 +143,7 @@ class DeliveryPump:
 
     async def deliver_loop(self) -> None:
         """Pending first, then new entries, for ever; a restart resends what is pending."""
-        await self.streams.ensure_group(self.party, self.device)
+        await self.streams.inbox.ensure_group(self.party, self.device)
         await self._send_pending()
         last_claim = time.monotonic()
         backoff = Backoff()
@@ -158,21 +156,20 @@ class DeliveryPump:
                     # entries are ours in the PEL but never left. Send them again now
                     # rather than after the idle timeout (the client deduplicates). The
                     # groups are made again in case Redis came back without them.
-                    await self.streams.ensure_group(self.party, self.device)
+                    await self.streams.inbox.ensure_group(self.party, self.device)
                     await self._send_pending()
                     resync = False
                 rooms = {lane: self.window - len(self.lanes[lane]) for lane in LANES}
                 lanes = [lane for lane in LANES if rooms[lane] > 0]  # urgent first
                 if lanes:
                     count = min(rooms[lane] for lane in lanes)
-                    entries = await self.streams.read_inbox(
+                    batch = await self.streams.inbox.read(
                         self.party, self.device, count, lanes=lanes
                     )
-                    for e in entries:
-                        await self._deliver(e)
+                    await self._take(batch)
                     got = {lane: 0 for lane in lanes}
-                    for e in entries:
-                        got[e.lane] += 1
+                    for x in (*batch.entries, *batch.foreign):
+                        got[x.lane] += 1
                     if any(n == count for n in got.values()):
                         continue  # more may be waiting
                 # Only a device with deliveries in flight can have idle ones to reclaim.
@@ -187,8 +184,8 @@ class DeliveryPump:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.poll_s):
                         await self.event.wait()
-            except (RedisError, ProtocolError, OSError) as exc:
-                log.warning("delivery to %s paused: %s", self.device, type(exc).__name__)
+            except Unavailable as exc:
+                log.warning("delivery to %s paused: %s", self.device, exc)
                 resync = True
                 await backoff.wait()
 
@@ -197,15 +194,15 @@ class DeliveryPump:
         for lane in LANES:  # urgent first
             start = "0"
             while True:
-                entries = await self.streams.read_inbox(
+                batch = await self.streams.inbox.read(
                     self.party, self.device, 200, start, lanes=(lane,)
                 )
-                if not entries:
+                if not batch.entries and not batch.foreign:
                     break
-                for e in entries:
-                    self.metrics.inc("hotline_redeliveries_total")
-                    await self._deliver(e)
-                start = entries[-1].id
+                self.metrics.inc("hotline_redeliveries_total", len(batch.entries))
+                await self._take(batch)
+                if batch.entries:  # foreign ones are acked: the next read skips them
+                    start = batch.entries[-1].id
 
     async def _reclaim(self) -> None:
         for lane in LANES:
@@ -213,10 +210,11 @@ class DeliveryPump:
                 await self._reclaim_lane(lane)
 
     async def _reclaim_lane(self, lane: str) -> None:
-        res = await self.streams.claim_idle(self.party, self.device, self.idle_ms, lane=lane)
+        res = await self.streams.inbox.claim_idle(self.party, self.device, self.idle_ms, lane=lane)
+        self._foreign(res.foreign)
         for e in res.entries:
             if e.deliveries > self.max_deliveries:
-                await self.streams.dead_letter(
+                await self.streams.inbox.dead_letter(
                     self.party, self.device, e, f"not acknowledged after {e.deliveries} tries"
                 )
                 self.lanes[lane].pop(e.id, None)
@@ -231,6 +229,23 @@ class DeliveryPump:
                 continue
             self.metrics.inc("hotline_redeliveries_total")
             await self._deliver(e)
+
+    async def _take(self, batch: InboxBatch) -> None:
+        self._foreign(batch.foreign)
+        for e in batch.entries:
+            await self._deliver(e)
+
+    def _foreign(self, foreign: list[Foreign]) -> None:
+        """Inbox entries the router did not write: already dead-lettered; alert."""
+        for x in foreign:
+            self.lanes[x.lane].pop(x.id, None)
+            self.metrics.inc("hotline_foreign_inbox_total", party=self.party)
+            log.error(
+                "ALERT foreign inbox entry %s for %s (%s): dead-lettered, not delivered",
+                x.id,
+                self.device,
+                x.reason,
+            )
 
     async def _deliver(self, e: InboxEntry) -> None:
         self.lanes[e.lane][e.id] = time.time()

@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import RedisError
-
 from hotline.protocol import (
     ClockSkew,
     Envelope,
@@ -26,7 +24,6 @@ from hotline.protocol import (
     RosterDevice,
     SchemaError,
     SenderMismatch,
-    Unavailable,
     id_text,
 )
 from hotline.protocol.catalogue import needs_reference
@@ -148,7 +145,7 @@ class Intake:
                 out[i] = exc
         if todo:
             try:
-                results = await self.streams.accept_many([item for _i, _e, item in todo])
+                results = await self.streams.log.accept_many([item for _i, _e, item in todo])
             except ProtocolError as exc:  # Redis away: none of the burst is promised
                 results = [exc] * len(todo)
             for (i, env, item), res in zip(todo, results, strict=True):
@@ -167,10 +164,7 @@ class Intake:
         return done
 
     async def _meta(self, mid: str) -> MessageMeta | None:
-        try:
-            return await self.streams.message_meta(mid)
-        except (RedisError, OSError) as exc:
-            raise Unavailable("the message store is not reachable; not accepted") from exc
+        return await self.streams.log.message_meta(mid)  # Unavailable: nothing promised
 
     async def receipt(self, data: bytes, auth: RosterDevice, now_ms: int) -> str | None:
         """Record a signed receipt and route it to the sender's party (and the signer's)."""
@@ -180,14 +174,14 @@ class Intake:
         dev = self.roster.current.device(rcpt.device, now_ms)
         rcpt.verify(dev.verify_key)
         mid = rcpt.message_id.hex()
-        meta = await self.streams.message_meta(mid)
+        meta = await self.streams.log.message_meta(mid)
         if meta is None:
             raise RecipientError("no such message", field="message_id")
         sender = meta.sender
         if rcpt.party not in meta.recipients:
             raise RecipientError(f"{rcpt.party} is not a recipient of this message")
         event = LogEvent("receipt", now_ms, self.view.device, data, {"sender": sender}).encode()
-        pos = await self.streams.record_receipt(
+        pos = await self.streams.log.record_receipt(
             mid, rcpt.device, rcpt.rank, event, sorted({sender, rcpt.party}), meta.lane
         )
         if pos:
@@ -196,13 +190,13 @@ class Intake:
 
     async def status(self, mid: bytes, asker: RosterDevice) -> dict[str, Any]:
         """Per-recipient delivered / read / acknowledged for the sender's party (and auditors)."""
-        meta = await self.streams.message_meta(mid.hex())
+        meta = await self.streams.log.message_meta(mid.hex())
         if meta is None:
             raise RecipientError("no such message", field="id")
         pos, sender, recipients = meta.position, meta.sender, meta.recipients
         if asker.party != sender and asker.role != "auditor" and asker.party not in recipients:
             raise SenderMismatch("only the sender, a recipient or an auditor may ask")
-        ranks = await self.streams.status(mid.hex())
+        ranks = await self.streams.log.status(mid.hex())
         kinds = ("delivered", "read", "acknowledged")
         per_party: dict[str, Any] = {}
         for party in recipients:
@@ -219,6 +213,6 @@ class Intake:
         extra = {"code": err.code, "device": device, "ref": ref.hex() if ref else ""}
         # The rejection stands whether or not it could be logged.
         with contextlib.suppress(ProtocolError):
-            await self.streams.append_event(
+            await self.streams.log.append_event(
                 "rejected", LogEvent("rejected", now_ms, self.view.device, b"", extra).encode()
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -27,6 +28,8 @@ class LocalCluster:
 
     def __init__(self, directory: Path, nodes: int = 3) -> None:
         self.directory = Path(directory)
+        # one password for every node: a cluster client uses the same one everywhere
+        self.password = secrets.token_urlsafe(32)
         self.nodes = [
             RedisProcess(
                 self.directory / f"node{i}",
@@ -38,6 +41,7 @@ class LocalCluster:
                     "--cluster-node-timeout",
                     "2000",
                 ],
+                password=self.password,
             )
             for i in range(nodes)
         ]
@@ -49,7 +53,10 @@ class LocalCluster:
     def start(self, timeout: float = 30) -> LocalCluster:
         for n in self.nodes:
             n.start()
-        clients = [redis.Redis(host="127.0.0.1", port=n.port, protocol=2) for n in self.nodes]
+        clients = [
+            redis.Redis(host="127.0.0.1", port=n.port, password=self.password, protocol=2)
+            for n in self.nodes
+        ]
         try:
             per = SLOTS // len(self.nodes)
             for i, c in enumerate(clients):

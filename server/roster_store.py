@@ -46,7 +46,7 @@ class RosterState:
 
         Returns the versions that are new to Redis (to be logged as roster events).
         """
-        stored = await streams.roster_versions()
+        stored = await streams.rosters.all()
         candidates = (
             {r.version: r for r in load_roster_files(directory)} if directory.exists() else {}
         )
@@ -58,6 +58,6 @@ class RosterState:
             # Expiry is judged at publication; a chain's old links stay valid history.
             self.extend(r, r.issued_ms if v < max(candidates) else now_ms)
             if v not in stored:
-                await streams.put_roster(v, r.encode())
+                await streams.rosters.put(v, r.encode())
                 fresh.append(r)
         return fresh

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from redis.exceptions import RedisError
-
-from hotline.protocol import ProtocolError
+from hotline.protocol import Unavailable
 from hotline.runtime.clock import now_ms
 
 from .metrics import Metrics
@@ -32,12 +30,12 @@ class Gauges:
             await asyncio.sleep(self.every_s)
             try:
                 await self.sample()
-            except (RedisError, ProtocolError, OSError) as exc:
-                log.info("backlog gauges skipped: %s", type(exc).__name__)
+            except Unavailable as exc:
+                log.info("backlog gauges skipped: %s", exc)
 
     async def sample(self) -> None:
         for p in self.roster.current.parties:
-            backlog = await self.streams.backlog(p.code)
+            backlog = await self.streams.retention.backlog(p.code)
             self.metrics.set("hotline_stream_backlog", backlog, party=p.code)
 
 
@@ -64,12 +62,12 @@ class Retention:
             await asyncio.sleep(self.every_s)
             try:
                 await self.trim()
-            except (RedisError, ProtocolError, OSError) as exc:
-                log.info("retention skipped: %s", type(exc).__name__)
+            except Unavailable as exc:
+                log.info("retention skipped: %s", exc)
 
     async def trim(self) -> None:
         cutoff = now_ms() - int(self.days * 86_400_000)
         for p in self.roster.current.parties:
-            n = await self.streams.trim_inbox(p.code, cutoff)
+            n = await self.streams.retention.trim_inbox(p.code, cutoff)
             if n:
                 self.metrics.inc("hotline_trimmed_total", n, party=p.code)

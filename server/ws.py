@@ -10,7 +10,6 @@ import time
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from redis.exceptions import RedisError
 
 from hotline.protocol import (
     MAX_FRAME,
@@ -21,7 +20,6 @@ from hotline.protocol import (
     RosterDevice,
     Session,
     StateError,
-    Unavailable,
     auth_payload,
 )
 from hotline.protocol.audit import Checkpoint
@@ -153,7 +151,7 @@ class Connection:
         for r in self.roster.chain:
             if isinstance(known, int) and r.version > known:
                 await self.ws.send_bytes(self.session.send("roster", roster=r.encode()))
-        cp = await self.streams.latest_checkpoint()
+        cp = await self.streams.checkpoints.latest()
         if cp is not None:  # parties keep the checkpoints they see (fork detection)
             light = Checkpoint.decode(cp).encode(light=True)
             await self.ws.send_bytes(self.session.send("checkpoint", checkpoint=light))
@@ -242,7 +240,7 @@ class Connection:
 
     async def _drain(self, worker: asyncio.Task[None]) -> None:
         self.draining = True
-        with contextlib.suppress(TimeoutError, RedisError, OSError):
+        with contextlib.suppress(TimeoutError, ProtocolError):
             async with asyncio.timeout(self.settings.drain_s):
                 await self.requests.put(None)
                 await worker
@@ -268,12 +266,6 @@ class Connection:
             if ftype == "submit" and exc.code != "unavailable":
                 await intake.log_rejection(exc, self.device_id, t, ref)
             await self._reply_error(exc, ref=ref)
-        except (RedisError, OSError) as exc:
-            # Storage hiccup: nothing was promised; the client retries.
-            ref = f.get("id") if isinstance(f.get("id"), bytes) else None
-            await self._reply_error(
-                Unavailable(f"the message store is not reachable ({type(exc).__name__})"), ref=ref
-            )
         except Exception as exc:  # the connection survives; the peer never sees internals
             log.exception("internal error handling %s from %s", ftype, self.device_id)
             self.metrics.inc("hotline_internal_errors_total")
@@ -314,7 +306,7 @@ class Connection:
             {"device": self.device_id, "entry": e.id, "mid": e.mid},
         )
         with contextlib.suppress(ProtocolError):
-            await self.streams.append_event("dead_letter", ev.encode(), mid=e.mid)
+            await self.streams.log.append_event("dead_letter", ev.encode(), mid=e.mid)
 
     async def _writer(self) -> None:
         while True:

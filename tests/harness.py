@@ -46,7 +46,7 @@ class InProcessHub:
     @property
     def redis(self) -> Any:
         """The raw redis-py client: what an insider with Redis access can do."""
-        return self.app[appkeys.STREAMS].r
+        return self.app[appkeys.STREAMS].raw
 
     @property
     def metrics(self) -> Metrics:

@@ -7,20 +7,18 @@ from aiohttp import web
 from hotline.protocol import ProtocolError
 
 from ..appkeys import HEALTH, ROSTER, SETTINGS, STREAMS, SUPERVISOR, VIEW
-from ..persistence import check_persistence
 
 __all__ = ["healthz", "readyz"]
 
 
 async def healthz(request: web.Request) -> web.Response:
     app = request.app
+    node = app[STREAMS].node
     try:
-        await app[STREAMS].ping()
-        conf = await check_persistence(app[STREAMS], app[SETTINGS].allow_unsafe_redis)
-    except ProtocolError as exc:
+        await node.ping()
+        conf = await node.check_persistence(app[SETTINGS].allow_unsafe_redis)
+    except ProtocolError as exc:  # Unavailable, or persistence made unsafe since start
         return web.json_response({"status": "unhealthy", **exc.to_wire()}, status=503)
-    except Exception as exc:
-        return web.json_response({"status": "unhealthy", "redis": type(exc).__name__}, status=503)
     trouble = app[HEALTH].problem(app[SUPERVISOR].states())
     if trouble is not None:
         return web.json_response(trouble, status=503)

@@ -14,7 +14,6 @@ from hotline.protocol.merkle import consistency_proof, inclusion_proof
 from hotline.runtime.clock import now_ms
 
 from ..appkeys import CHECKPOINTER, ROSTER, STREAMS, VIEW
-from ..checkpointer import load_leaves
 from ..streams import Streams
 from .auth import authenticate
 
@@ -33,7 +32,7 @@ async def covered_checkpoint(
     deadline = time.monotonic() + timeout
     asked = False
     while True:
-        raw = await streams.latest_checkpoint()
+        raw = await streams.checkpoints.latest()
         cp = Checkpoint.decode(raw) if raw else None
         if cp and cp.size >= want:
             return cp
@@ -42,13 +41,13 @@ async def covered_checkpoint(
         if time.monotonic() > deadline:
             return cp
         if not asked:
-            await streams.request_checkpoint()
+            await streams.checkpoints.request()
             asked = True
         await asyncio.sleep(0.05)  # the signer runs in another task or another hub
 
 
 async def get_checkpoint(request: web.Request) -> web.Response:
-    raw = await request.app[STREAMS].latest_checkpoint()
+    raw = await request.app[STREAMS].checkpoints.latest()
     if raw is None:
         raise web.HTTPNotFound(text="no checkpoint yet")
     return web.Response(
@@ -60,7 +59,7 @@ async def post_checkpoint(request: web.Request) -> web.Response:
     """On demand: a checkpoint covering everything logged so far."""
     streams = request.app[STREAMS]
     authenticate(request)
-    cp = await covered_checkpoint(request.app, await streams.log_length())
+    cp = await covered_checkpoint(request.app, await streams.log.length())
     if cp is None:
         raise web.HTTPServiceUnavailable(text="no checkpoint could be signed")
     return web.Response(body=cp.encode(light=True), content_type="application/msgpack")
@@ -71,14 +70,14 @@ async def get_inclusion(request: web.Request) -> web.Response:
     app, streams = request.app, request.app[STREAMS]
     authenticate(request)
     mid = parse_id_text(request.match_info["id"]).hex()
-    index = await streams.leaf_index(mid)
+    index = await streams.checkpoints.leaf_index(mid)
     if index is None:
-        await covered_checkpoint(app, await streams.log_length())
-        index = await streams.leaf_index(mid)
+        await covered_checkpoint(app, await streams.log.length())
+        index = await streams.checkpoints.leaf_index(mid)
     if index is None:
         raise RecipientError("no such message in the log", field="id")
     cp = await covered_checkpoint(app, index + 1)
-    leaves, _ = await load_leaves(streams)
+    leaves, _ = await streams.checkpoints.leaves()
     if cp is None or len(leaves) <= index:
         raise web.HTTPServiceUnavailable(text="not yet covered by a checkpoint")
     leaves = leaves[: cp.size]
@@ -98,7 +97,7 @@ async def get_consistency(request: web.Request) -> web.Response:
         m, n = int(request.query["from"]), int(request.query["to"])
     except (KeyError, ValueError) as exc:
         raise web.HTTPBadRequest(text="from and to (tree sizes) are required") from exc
-    leaves, _ = await load_leaves(request.app[STREAMS])
+    leaves, _ = await request.app[STREAMS].checkpoints.leaves()
     if not 0 < m <= n <= len(leaves):
         raise web.HTTPNotFound(text="no checkpoint of that size")
     return msgpack_response(consistency_proof(m, leaves[:n]))
@@ -112,7 +111,7 @@ async def export(request: web.Request) -> web.StreamResponse:
         raise WrongRole(f"{dev.id} is a {dev.role}: exports are for auditors")
     to_ms = int(request.query.get("to_ms", "0") or 0)
     from_ms = int(request.query.get("from_ms", "0") or 0)
-    await covered_checkpoint(app, await streams.log_length())
+    await covered_checkpoint(app, await streams.log.length())
     resp = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
     await resp.prepare(request)
     header = {
@@ -127,7 +126,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     for r in app[ROSTER].chain:
         await resp.write(bundle_record("roster", r.encode()))
     count = await _write_entries(resp, streams, to_ms)
-    for raw in await streams.checkpoints():
+    for raw in await streams.checkpoints.all():
         # Every checkpoint goes out, so a truncated log shows. Only an explicit --to cut
         # leaves out the ones past it (the header records the cut).
         if not to_ms or Checkpoint.decode(raw).size <= count:
@@ -135,7 +134,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     await resp.write_eof()
     extra = {"auditor": dev.id, "entries": count, "from_ms": from_ms, "to_ms": to_ms}
     event = LogEvent("export", now_ms(), app[VIEW].device, b"", extra)
-    await streams.append_event("export", event.encode())
+    await streams.log.append_event("export", event.encode())
     return resp
 
 
@@ -144,7 +143,7 @@ async def _write_entries(resp: web.StreamResponse, streams: Streams, to_ms: int)
     count = 0
     start = "-"
     while True:
-        page = [e for e in await streams.log_range(start, "+", count=1000) if e.id != start]
+        page = [e for e in await streams.log.range(start, "+", count=1000) if e.id != start]
         chunk = []
         for e in page:
             if to_ms and int(e.id.split("-")[0]) > to_ms:

@@ -29,7 +29,7 @@ async def post_roster(request: web.Request) -> web.Response:
     state, streams = request.app[ROSTER], request.app[STREAMS]
     roster = Roster.decode(await request.read())
     if state.extend(roster, now_ms()):
-        await streams.put_roster(roster.version, roster.encode())
+        await streams.rosters.put(roster.version, roster.encode())
         event = LogEvent(
             "roster",
             now_ms(),
@@ -37,8 +37,8 @@ async def post_roster(request: web.Request) -> web.Response:
             roster.encode(),
             {"version": roster.version},
         )
-        await streams.append_event("roster", event.encode())
+        await streams.log.append_event("roster", event.encode())
         for d in roster.devices:
             if d.role in RECEIVING:
-                await streams.ensure_group(d.party, d.id)
+                await streams.inbox.ensure_group(d.party, d.id)
     return web.json_response({"version": state.current.version})

@@ -152,7 +152,7 @@ async def test_replays_flips_roles_rollback(classic_home: Path, redis_server: Re
                 body = await resp.json()
                 assert resp.status == 400 and body["code"] in ("roster_rollback", "roster_invalid")
             # rejections are audited; nothing more was delivered
-            log = await hub.streams.log_range()
+            log = await hub.streams.log.range()
             assert sum(e.type == "rejected" for e in log) >= len(codes)
             assert len(hr.store.inbox()) == 2  # the original and the marker, no more
     finally:

@@ -98,7 +98,7 @@ async def test_2_redis_killed_5_times(
             async def pending_total() -> int:
                 n = 0
                 for c in clients:  # both lanes
-                    n += await hub.streams.pending(c.device.party, c.device.id)
+                    n += await hub.streams.inbox.pending(c.device.party, c.device.id)
                 return n
 
             # Everything is shown; the last acks may still be on their way to Redis
@@ -345,12 +345,12 @@ async def test_5_slow_consumer_does_not_slow_the_others(
 async def test_6_cancellation_storm_no_cross_talk(redis_server: RedisProcess, record: Any) -> None:
     proxy = await TcpProxy(redis_server.port).start()
     proxy.delay_s = 0.003
-    streams = Streams(connect(f"redis://127.0.0.1:{proxy.port}/0"))
+    streams = Streams.open(redis_server.url_for("127.0.0.1", proxy.port))
     import random
 
     rng = random.Random(5)
     mids = [f"{i:032x}" for i in range(200)]
-    await streams.r.hset(
+    await streams.raw.hset(
         "hl:{log}:ids", mapping={m: f"{i}-0|d|P{i:03d}|R{i:03d}" for i, m in enumerate(mids)}
     )
     checked = cancelled = 0
@@ -358,7 +358,7 @@ async def test_6_cancellation_storm_no_cross_talk(redis_server: RedisProcess, re
 
     async def one(i: int) -> None:
         nonlocal checked
-        meta = await streams.message_meta(mids[i])
+        meta = await streams.log.message_meta(mids[i])
         if meta is None or meta.sender != f"P{i:03d}" or meta.recipients != [f"R{i:03d}"]:
             wrong.append((i, meta))
         checked += 1
@@ -372,7 +372,7 @@ async def test_6_cancellation_storm_no_cross_talk(redis_server: RedisProcess, re
                     t.cancel()
                     cancelled += 1
             await asyncio.gather(*tasks, return_exceptions=True)
-        healthy = await streams.message_meta(mids[7])
+        healthy = await streams.log.message_meta(mids[7])
     finally:
         await streams.close()
         await proxy.stop()

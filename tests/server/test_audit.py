@@ -29,7 +29,7 @@ from hotline.protocol.audit import (
 )
 from hotline.protocol.merkle import Frontier, leaf_hash
 from hotline.server.redis_process import RedisProcess
-from hotline.server.streams import CHECKPOINTS, LOG
+from hotline.server.streams import CHECKPOINTS, COUNTER, LOG
 from tests.harness import client, start_hub, wait_for
 
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
@@ -137,7 +137,8 @@ async def test_rollback_to_older_copy_caught_with_party_checkpoint(
     r = hub.redis
     try:
         await _traffic(home, hub.url)
-        snapshot = {k: await r.dump(k) for k in (LOG, CHECKPOINTS)}
+        # a careful insider: the leaf counter too (without it the hub itself sees the gap)
+        snapshot = {k: await r.dump(k) for k in (LOG, CHECKPOINTS, COUNTER)}
         await _traffic(home, hub.url)
         fresh = await _export(home, hub.url, tmp_path / "fresh.bundle")
         party_cp = Checkpoint.decode(read_bundle(fresh).checkpoints[-1])

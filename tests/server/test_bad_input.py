@@ -118,7 +118,7 @@ async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
         for env in (skewed, hr_env, mk_env):
             assert not await r.hexists(IDS, env.id.hex())
         # the rejections are audited
-        log = await hub.streams.log_range()
+        log = await hub.streams.log.range()
         assert sum(e.type == "rejected" for e in log) >= 7
         # and the hub still serves others
         async with client(home, "BA", hub.url) as ba:

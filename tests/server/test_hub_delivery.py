@@ -132,12 +132,14 @@ async def test_offline_device_gets_backlog_in_order_and_trim_keeps_unacked(
         streams = hub.streams
 
         async def all_routed() -> bool:  # the router copies the log to inboxes on its own
-            return int(await streams.r.xlen(inbox_key("ME"))) == 30
+            return int(await streams.raw.xlen(inbox_key("ME"))) == 30
 
         await poll_until(all_routed, what="the router to copy all 30 into ME's inbox")
-        trimmed = await streams.trim_inbox("ME", older_than_ms=time.time_ns() // 10**6 + 10**6)
+        trimmed = await streams.retention.trim_inbox(
+            "ME", older_than_ms=time.time_ns() // 10**6 + 10**6
+        )
         assert trimmed == 0
-        assert await streams.r.xlen(inbox_key("ME")) == 30
+        assert await streams.raw.xlen(inbox_key("ME")) == 30
         async with client(home, "ME", hub.url) as me:
             q = me.subscribe()
             got = []
@@ -150,16 +152,16 @@ async def test_offline_device_gets_backlog_in_order_and_trim_keeps_unacked(
             await wait_for(lambda: me.store.outbox_count() == 0)
 
             async def all_acked() -> bool:
-                p = await streams.r.xpending(inbox_key("ME"), "ME/officer-1")
+                p = await streams.raw.xpending(inbox_key("ME"), "ME/officer-1")
                 return int(p["pending"]) == 0
 
             # generous: under a loaded CI box a reconnect (client heartbeat 5 s) may intervene
             with contextlib.suppress(AssertionError):
                 await poll_until(all_acked, 30, "ME/officer-1 to ack everything")
-            left = await streams.r.xpending_range(inbox_key("ME"), "ME/officer-1", "-", "+", 100)
+            left = await streams.raw.xpending_range(inbox_key("ME"), "ME/officer-1", "-", "+", 100)
             assert not left, (left, me.state, hub.metrics.render()[-3000:])
         # ME/officer-1 acked everything, but ME/feed-1 never read: still nothing trimmed
-        assert await streams.trim_inbox("ME", time.time_ns() // 10**6 + 10**6) == 0
+        assert await streams.retention.trim_inbox("ME", time.time_ns() // 10**6 + 10**6) == 0
     finally:
         await hub.stop()
 
@@ -211,7 +213,7 @@ async def test_poison_entry_goes_to_dead_letter_with_alert(
         assert len(dlq) == 1 and dlq[0][1][b"device"] == b"MK/officer-1"
         pend = await hub.redis.xpending(inbox_key("MK"), "MK/officer-1")
         assert pend["pending"] == 0  # no silent loop
-        log = await hub.streams.log_range()
+        log = await hub.streams.log.range()
         assert any(e.type == "dead_letter" for e in log)  # audited
     finally:
         await hub.stop()
@@ -255,7 +257,7 @@ async def test_frames_sent_just_before_a_close_are_still_handled(
         # closed without reading a single answer: every frame sent is still handled
 
         async def all_accepted() -> bool:
-            log = await hub.streams.log_range()
+            log = await hub.streams.log.range()
             return sum(e.type == "accepted" for e in log) == 20
 
         await poll_until(all_accepted, what="all 20 frames sent before the close")
@@ -298,7 +300,7 @@ async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
         assert answers[6]["position"] == answers[1]["position"]
         fresh = [a for k, a in enumerate(answers) if k not in (3, 6)]
         assert [a["id"] for a in fresh] == [e.id for k, e in enumerate(envs) if k != 3]
-        log = [e for e in await hub.streams.log_range() if e.type == "accepted"]
+        log = [e for e in await hub.streams.log.range() if e.type == "accepted"]
         assert [e.id for e in log] == [a["position"] for a in fresh]  # sending order
     finally:
         await hub.stop()
@@ -307,22 +309,22 @@ async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
 async def test_accept_many_against_redis(redis_server: RedisProcess) -> None:
     """The pipelined accept: new, duplicate and conflicting ids in one round trip."""
     from hotline.protocol import ReplayError
-    from hotline.server.streams import AcceptResult, Streams, connect
+    from hotline.server.streams import AcceptResult, Streams
 
-    s = Streams(connect(redis_server.url))
+    s = Streams.open(redis_server.url)
     try:
         item = ("aa" * 16, "d1", "RS", ("HR",), b"event-1", ("HR", "RS"), "routine")
         other = ("bb" * 16, "d2", "RS", ("HR",), b"event-2", ("HR", "RS"), "routine")
         clash = ("aa" * 16, "d9", "RS", ("HR",), b"forged", ("HR", "RS"), "routine")
-        res = await s.accept_many([item, other, item, clash])
+        res = await s.log.accept_many([item, other, item, clash])
         assert isinstance(res[0], AcceptResult) and not res[0].duplicate
         assert isinstance(res[1], AcceptResult) and not res[1].duplicate
         assert res[2] == AcceptResult(res[0].position, True)
         assert isinstance(res[3], ReplayError)
         assert res[0].position < res[1].position
-        assert await s.log_length() == 2
+        assert await s.log.length() == 2
     finally:
-        await s.r.aclose()
+        await s.raw.aclose()
 
 
 def _pump(streams: Any, send: Any) -> Any:
@@ -353,9 +355,9 @@ async def test_a_pump_cancelled_as_it_is_woken_stops(redis_server: RedisProcess)
     asyncio.wait_for on Python 3.11 returns the event instead of raising the cancel in
     that case; a pump built on it kept running after its connection had closed.
     """
-    from hotline.server.streams import Streams, connect
+    from hotline.server.streams import Streams
 
-    streams = Streams(connect(redis_server.url))
+    streams = Streams.open(redis_server.url)
 
     async def nowhere(*_a: Any) -> None:
         return None
@@ -373,19 +375,19 @@ async def test_a_pump_cancelled_as_it_is_woken_stops(redis_server: RedisProcess)
             task.cancel()  # (a second cancel, so a failing run does not leak the task)
             assert not ran_on and task.cancelled(), "the pump ran on after its cancel"
     finally:
-        await streams.r.aclose()
+        await streams.raw.aclose()
 
 
 async def test_the_redis_pool_is_bounded(redis_server: RedisProcess) -> None:
     """Many concurrent commands share a bounded pool: they wait, none fails."""
-    from hotline.server.streams import Streams, connect
+    from hotline.server.streams import Streams
 
-    s = Streams(connect(redis_server.url, max_connections=4))
+    s = Streams.open(redis_server.url, max_connections=4)
     try:
-        await s.ensure_group("HR", "HR/officer-1")
-        results = await asyncio.gather(*(s.ping() for _ in range(200)))
+        await s.inbox.ensure_group("HR", "HR/officer-1")
+        results = await asyncio.gather(*(s.node.ping() for _ in range(200)))
         assert all(results)
-        assert len(await s.r.client_list()) <= 4  # Redis's own count of our connections
+        assert len(await s.raw.client_list()) <= 4  # Redis's own count of our connections
     finally:
         await s.close()
 
@@ -393,45 +395,45 @@ async def test_the_redis_pool_is_bounded(redis_server: RedisProcess) -> None:
 async def test_acks_are_written_by_the_pump_and_coalesce(redis_server: RedisProcess) -> None:
     """The request path hands acks over; acks arriving during an XACK share the next one."""
     from hotline.protocol.events import LogEvent
-    from hotline.server.streams import Streams, connect
+    from hotline.server.streams import Streams
 
-    class Gated(Streams):
+    streams = Streams.open(redis_server.url)
+    calls: list[dict[str, list[str]]] = []
+    gate = asyncio.Event()
+    real = streams.inbox.ack_lanes
+
+    async def gated(party: str, device: str, by_lane: dict[str, list[str]]) -> int:
         """Real Redis; the XACKs are recorded and held until the gate opens."""
+        calls.append({k: list(v) for k, v in by_lane.items()})
+        await gate.wait()
+        return await real(party, device, by_lane)
 
-        calls: list[dict[str, list[str]]] = []
-        gate = asyncio.Event()
-
-        async def ack_lanes(self, party: str, device: str, by_lane: dict[str, list[str]]) -> int:
-            self.calls.append({k: list(v) for k, v in by_lane.items()})
-            await self.gate.wait()
-            return await super().ack_lanes(party, device, by_lane)
-
-    streams = Gated(connect(redis_server.url))
+    streams.inbox.ack_lanes = gated  # type: ignore[method-assign]
     sent: list[str] = []
 
     async def send(e: Any) -> None:
         sent.append(e.id)
 
-    await streams.ensure_group("HR", "HR/officer-1")
+    await streams.inbox.ensure_group("HR", "HR/officer-1")
     for i in range(3):
         ev = LogEvent("accepted", 1, "HUB/hub-1", b"payload %d" % i, {}).encode()
-        res = await streams.accept(f"{i:032x}", "d", "RS", ("HR",), ev, ("HR",))
-        await streams.route(await streams.log_range(res.position, res.position))
+        res = await streams.log.accept(f"{i:032x}", "d", "RS", ("HR",), ev, ("HR",))
+        await streams.routing.route(await streams.log.range(res.position, res.position))
     pump = _pump(streams, send)
     task = asyncio.create_task(pump.run())
     try:
         await wait_for(lambda: len(sent) == 3, what="three deliveries")
         pump.acked(sent[:1])
-        await wait_for(lambda: len(Gated.calls) == 1, what="the first XACK to start")
+        await wait_for(lambda: len(calls) == 1, what="the first XACK to start")
         pump.acked(sent[1:2])  # both arrive while the first XACK is held
         pump.acked(sent[2:])
-        Gated.gate.set()
+        gate.set()
 
         async def all_acked() -> bool:
-            return await streams.pending("HR", "HR/officer-1") == 0
+            return await streams.inbox.pending("HR", "HR/officer-1") == 0
 
         await poll_until(all_acked, what="every ack in Redis")
-        assert Gated.calls == [{"routine": sent[:1]}, {"routine": sent[1:]}]
+        assert calls == [{"routine": sent[:1]}, {"routine": sent[1:]}]
     finally:
         task.cancel()
         await asyncio.wait({task}, timeout=5)
@@ -447,7 +449,7 @@ async def test_a_submit_behind_an_ack_does_not_wait_for_its_xack(
     hub = await start_hub(home, redis_server.url)
     streams = hub.streams
     gate = asyncio.Event()
-    real = streams.ack_lanes
+    real = streams.inbox.ack_lanes
 
     async def held(party: str, device: str, by_lane: dict[str, list[str]]) -> int:
         await gate.wait()  # Redis is slow to take this XACK
@@ -464,7 +466,7 @@ async def test_a_submit_behind_an_ack_does_not_wait_for_its_xack(
                 f = Frame.decode(await asyncio.wait_for(hr.ws.recv(), 10))
                 if f.type == "deliver":
                     break
-            streams.ack_lanes = held  # type: ignore[method-assign]
+            streams.inbox.ack_lanes = held  # type: ignore[method-assign]
             await hr.ws.send(hr.session.send("ack", deliveries=[f["delivery"]]))
             h = Home(home)
             t = time.time_ns() // 1_000_000
@@ -483,7 +485,7 @@ async def test_a_submit_behind_an_ack_does_not_wait_for_its_xack(
 
             async def acked() -> bool:  # that entry (HR's own submit comes back to it too)
                 d = f["delivery"]
-                left = await streams.r.xpending_range(inbox_key("HR"), "HR/officer-1", d, d, 1)
+                left = await streams.raw.xpending_range(inbox_key("HR"), "HR/officer-1", d, d, 1)
                 return not left
 
             await poll_until(acked, what="the held XACK to land")

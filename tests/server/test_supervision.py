@@ -75,7 +75,7 @@ async def test_each_hub_task_crash_is_surfaced_and_restarted(
                 got += isinstance(ev, MessageReceived)
 
             async def acked() -> bool:
-                return await hub.streams.pending("HR", "HR/officer-1") == 0
+                return await hub.streams.inbox.pending("HR", "HR/officer-1") == 0
 
             await poll_until(acked, 10 * TIMEOUT_FACTOR, "HR's acks to reach Redis")
     finally:

@@ -16,7 +16,7 @@ from hotline.protocol import Envelope, Frame, id_text
 from hotline.protocol.events import LogEvent
 from hotline.server.lane_queue import LaneQueue
 from hotline.server.redis_process import RedisProcess
-from hotline.server.streams import Streams, connect, inbox_key, lane_for
+from hotline.server.streams import Streams, inbox_key, lane_for
 from tests.harness import RawDevice, client, poll_until, start_hub
 
 
@@ -110,50 +110,50 @@ async def test_flash_is_delivered_while_the_routine_window_is_full(
             streams = hub.streams
 
             async def settled() -> bool:
-                return await streams.pending("HR", "HR/officer-1") == 0
+                return await streams.inbox.pending("HR", "HR/officer-1") == 0
 
             await poll_until(settled, 10)
-            assert await streams.r.xlen(inbox_key("HR", "urgent")) == 1
-            assert await streams.r.xlen(inbox_key("HR")) == 6
+            assert await streams.raw.xlen(inbox_key("HR", "urgent")) == 1
+            assert await streams.raw.xlen(inbox_key("HR")) == 6
     finally:
         await hub.stop()
 
 
 async def test_urgent_lane_in_redis(redis_server: RedisProcess, home: Path) -> None:
     """Routing, reading order, receipts, pending, backlog and trim cover both lanes."""
-    s = Streams(connect(redis_server.url))
+    s = Streams.open(redis_server.url)
     try:
-        await s.ensure_group("HR", "HR/officer-1")
-        routine = await s.accept("a" * 32, "d1", "RS", ("HR",), b"e1", ("HR", "RS"))
-        urgent = await s.accept("b" * 32, "d2", "RS", ("HR",), b"e2", ("HR", "RS"), "urgent")
-        log = await s.log_range()
+        await s.inbox.ensure_group("HR", "HR/officer-1")
+        routine = await s.log.accept("a" * 32, "d1", "RS", ("HR",), b"e1", ("HR", "RS"))
+        urgent = await s.log.accept("b" * 32, "d2", "RS", ("HR",), b"e2", ("HR", "RS"), "urgent")
+        log = await s.log.range()
         assert [e.lane for e in log] == ["routine", "urgent"]
         # the inbox carries the event's payload: route real events
         ev = LogEvent("accepted", 1, "hub", b"x", {}).encode()
         log = [dataclasses.replace(e, event=ev) for e in log]
-        assert await s.route(log) == {"HR", "RS"}
-        assert await s.r.xlen(inbox_key("HR")) == 1
-        assert await s.r.xlen(inbox_key("HR", "urgent")) == 1
-        meta = await s.message_meta("b" * 32)
+        assert (await s.routing.route(log)).woke == {"HR", "RS"}
+        assert await s.raw.xlen(inbox_key("HR")) == 1
+        assert await s.raw.xlen(inbox_key("HR", "urgent")) == 1
+        meta = await s.log.message_meta("b" * 32)
         assert meta is not None and meta.lane == "urgent" and meta.recipients == ["HR"]
-        got = await s.read_inbox("HR", "HR/officer-1", 10, lanes=("urgent", "routine"))
+        got = (await s.inbox.read("HR", "HR/officer-1", 10, lanes=("urgent", "routine"))).entries
         # urgent first although it was accepted later
         assert [(e.id, e.lane) for e in got] == [
             (urgent.position, "urgent"),
             (routine.position, "routine"),
         ]
-        assert await s.pending("HR", "HR/officer-1") == 2
-        assert await s.backlog("HR") == 2
+        assert await s.inbox.pending("HR", "HR/officer-1") == 2
+        assert await s.retention.backlog("HR") == 2
         # retention keeps what is unacked, in both lanes
-        assert await s.trim_inbox("HR", _now() + 10**6) == 0
-        assert await s.ack_lanes("HR", "HR/officer-1", {"urgent": [urgent.position]}) == 1
-        assert await s.pending("HR", "HR/officer-1") == 1
-        assert await s.ack("HR", "HR/officer-1", [routine.position]) == 1
-        assert await s.trim_inbox("HR", _now() + 10**6) == 2
+        assert await s.retention.trim_inbox("HR", _now() + 10**6) == 0
+        assert await s.inbox.ack_lanes("HR", "HR/officer-1", {"urgent": [urgent.position]}) == 1
+        assert await s.inbox.pending("HR", "HR/officer-1") == 1
+        assert await s.inbox.ack("HR", "HR/officer-1", [routine.position]) == 1
+        assert await s.retention.trim_inbox("HR", _now() + 10**6) == 2
         # a receipt travels in its message's lane
-        pos = await s.record_receipt("b" * 32, "HR/officer-1", 0, b"r", ("HR", "RS"), meta.lane)
+        pos = await s.log.record_receipt("b" * 32, "HR/officer-1", 0, b"r", ("HR", "RS"), meta.lane)
         assert pos is not None
-        assert (await s.log_range(pos, pos))[0].lane == "urgent"
+        assert (await s.log.range(pos, pos))[0].lane == "urgent"
     finally:
         await s.close()
 

@@ -1,0 +1,159 @@
+"""The append-only log: accepting envelopes, receipts, hub events, and reading it back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from hotline.protocol import ProtocolError, ReplayError, Unavailable
+
+from .errors import guarded
+from .keys import COUNTER, IDS, LOG, status_key
+from .scripts import APPEND, Scripts
+from .types import AcceptResult, LogEntry, MessageMeta, as_str, log_entry
+
+__all__ = ["AcceptItem", "Log"]
+
+#: mid, digest, sender, recipients, event bytes, route-to parties, lane
+AcceptItem = tuple[str, str, str, Sequence[str], bytes, Sequence[str], str]
+
+NOT_ACCEPTED = "the message store is not reachable; not accepted"
+UNREACHABLE = "the log is not reachable"
+
+
+def _accept_job(item: AcceptItem) -> tuple[Any, list[str], list[Any]]:
+    mid, digest, sender, recipients, event, route_to, lane = item
+    meta = f"{digest}|{sender}|{','.join(recipients)}|{lane}"
+    args = ["accept", "accepted", event, mid, ",".join(route_to), lane, meta]
+    return APPEND, [LOG, COUNTER, IDS], args
+
+
+def _accept_result(reply: Any, digest: str) -> AcceptResult | ProtocolError:
+    if isinstance(reply, Exception):
+        return Unavailable("the message store refused the write; not accepted")
+    new, val, _n = reply
+    val = as_str(val)
+    if new:
+        return AcceptResult(val, False)
+    pos, _, rest = val.partition("|")
+    if rest.partition("|")[0] != digest:
+        return ReplayError("this message id was already used for different content")
+    return AcceptResult(pos, True)
+
+
+class Log:
+    """``hl:{log}:events`` and the keys only its scripts write."""
+
+    def __init__(self, client: Any, scripts: Scripts) -> None:
+        self.r = client
+        self.scripts = scripts
+
+    @guarded(NOT_ACCEPTED)
+    async def accept_many(self, items: Sequence[AcceptItem]) -> list[AcceptResult | ProtocolError]:
+        """Append accepted envelopes once each (idempotent by id), in one round trip.
+
+        Why one pipeline: with ``appendfsync always`` Redis fsyncs once per batch of
+        commands it read together, so a burst from one device costs one fsync and one
+        round trip. Log order is the order of ``items`` (one connection; on a Cluster
+        every ``{log}`` key is on one node). Each answer stands alone: an id used
+        before with other content is a ``ReplayError``, the others are accepted.
+        """
+        replies = await self.scripts.pipeline([_accept_job(it) for it in items])
+        return [_accept_result(r, it[1]) for it, r in zip(items, replies, strict=True)]
+
+    async def accept(self, *item: Any) -> AcceptResult:
+        """One envelope (``AcceptItem`` fields; lane defaults to routine)."""
+        full: AcceptItem = (*item, "routine") if len(item) == 6 else item  # type: ignore[assignment]
+        (res,) = await self.accept_many([full])
+        if isinstance(res, ProtocolError):
+            raise res
+        return res
+
+    @guarded(UNREACHABLE)
+    async def append_event(
+        self, etype: str, event: bytes, *, mid: str = "", route_to: Sequence[str] = ()
+    ) -> str:
+        """Append a hub event (rejection, roster change, hub start/stop, export)."""
+        args = ["event", etype, event, mid, ",".join(route_to), ""]
+        _new, eid, _n = await self.scripts.call(APPEND, [LOG, COUNTER, IDS], args)
+        return as_str(eid)
+
+    @guarded(UNREACHABLE)
+    async def record_receipt(
+        self,
+        mid_hex: str,
+        device: str,
+        rank: int,
+        event: bytes,
+        route_to: Sequence[str],
+        lane: str = "routine",
+    ) -> str | None:
+        """Log a receipt if it raises the device's state; returns its log id or None.
+
+        A receipt travels in its message's lane: a FLASH sender waits for it.
+        """
+        args = ["receipt", "receipt", event, mid_hex, ",".join(route_to), lane, device, rank]
+        new, pos, _n = await self.scripts.call(APPEND, [LOG, COUNTER, status_key(mid_hex)], args)
+        return as_str(pos) if new else None
+
+    @guarded(UNREACHABLE)
+    async def status(self, mid_hex: str) -> dict[str, int]:
+        raw = await self.r.hgetall(status_key(mid_hex))
+        return {as_str(k): int(v) for k, v in raw.items()}
+
+    @guarded(NOT_ACCEPTED)
+    async def message_meta(self, mid_hex: str) -> MessageMeta | None:
+        """Log position, sender, recipients and lane of an accepted message id."""
+        val = await self.r.hget(IDS, mid_hex)
+        if val is None:
+            return None
+        pos, _digest, sender, recips, *lane = as_str(val).split("|")
+        return MessageMeta(
+            pos, sender, [p for p in recips.split(",") if p], lane[0] if lane else "routine"
+        )
+
+    @guarded(UNREACHABLE)
+    async def missing_ids(self, mids: list[str]) -> list[str]:
+        """Which of these accepted ids Redis no longer knows (startup reconciliation)."""
+        missing: list[str] = []
+        for i in range(0, len(mids), 1000):
+            chunk = mids[i : i + 1000]
+            pipe = self.r.pipeline(transaction=False)
+            for m in chunk:
+                pipe.hexists(IDS, m)
+            for m, ok in zip(chunk, await pipe.execute(), strict=True):
+                if not ok:
+                    missing.append(m)
+        return missing
+
+    @guarded(UNREACHABLE)
+    async def read(self, after: str, count: int, block_ms: int | None) -> list[LogEntry]:
+        """Entries after ``after``, waiting up to ``block_ms`` for the first."""
+        res = await self.r.xread({LOG: after}, count=count, block=block_ms)
+        return [log_entry(eid, f) for _key, entries in res or [] for eid, f in entries]
+
+    @guarded(UNREACHABLE)
+    async def range(
+        self, start: str = "-", end: str = "+", count: int | None = None
+    ) -> list[LogEntry]:
+        res = await self.r.xrange(LOG, start, end, count=count)
+        return [log_entry(eid, f) for eid, f in res]
+
+    @guarded(UNREACHABLE)
+    async def length(self) -> int:
+        return int(await self.r.xlen(LOG))
+
+    @guarded(UNREACHABLE)
+    async def entries(self, ids: Sequence[str]) -> dict[str, LogEntry]:
+        """The log entries with these ids (one round trip); absent ids are left out."""
+        if not ids:
+            return {}
+        pipe = self.r.pipeline(transaction=False)
+        for i in ids:
+            pipe.xrange(LOG, i, i)
+        found: dict[str, LogEntry] = {}
+        for res in await pipe.execute(raise_on_error=False):
+            if res and not isinstance(res, Exception):  # a malformed id names no entry
+                e = log_entry(res[0][0], res[0][1])
+                found[e.id] = e
+        return found

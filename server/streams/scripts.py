@@ -1,0 +1,164 @@
+"""The Lua scripts, and running them by SHA with one round trip (pipelined or not).
+
+``APPEND`` is the one script that appends to the log (design D4): it assigns each
+entry its leaf index ``n`` from the counter ``hl:{log}:n``, which starts at the log's
+XLEN when missing (logs written before D4 migrate on their first new entry). Modes:
+``event`` appends; ``accept`` first checks the message id (idempotency, replay);
+``receipt`` first raises the device's receipt rank (a lower or equal one is dropped).
+
+``ROUTE`` copies a reference into one inbox under the log entry's id (D5, issue 15 §9):
+an id at or below the inbox's top is not taken as "already routed" by order alone —
+only if that id is really there, or an earlier out-of-order copy is among the newest
+256 entries. Otherwise a foreign entry sits above it: the reference is appended with a
+new id, carrying ``log``, and reported (code 2). Re-routing only ever covers entries
+after the routing cursor (a router that died mid-batch), never ones retention trimmed.
+
+redis-py's ``Script`` objects make every pipeline ask ``SCRIPT EXISTS`` first (one
+more round trip per accept burst); here EVALSHA is sent directly and a NOSCRIPT reply
+(Redis restarted and lost its script cache) loads the script and repeats those calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from redis.exceptions import NoScriptError, ResponseError
+
+__all__ = ["APPEND", "LEASE", "ROUTE", "Script", "Scripts"]
+
+
+@dataclass(frozen=True)
+class Script:
+    name: str
+    source: str
+
+    @property
+    def sha(self) -> str:
+        return hashlib.sha1(self.source.encode()).hexdigest()
+
+
+# KEYS: log, counter, aux (ids hash | status hash).
+# ARGV: mode, type, event, mid, route-to, lane, then per mode:
+#   accept: meta ("digest|sender|recipients|lane")   receipt: device, rank
+APPEND: Final = Script(
+    "append",
+    """
+local mode = ARGV[1]
+if mode == 'accept' then
+  local prev = redis.call('HGET', KEYS[3], ARGV[4])
+  if prev then return {0, prev, -1} end
+elseif mode == 'receipt' then
+  local cur = tonumber(redis.call('HGET', KEYS[3], ARGV[7]) or '-1')
+  if cur >= tonumber(ARGV[8]) then return {0, '', -1} end
+  redis.call('HSET', KEYS[3], ARGV[7], ARGV[8])
+end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], redis.call('XLEN', KEYS[1]))
+end
+local n = redis.call('INCR', KEYS[2]) - 1
+local id = redis.call('XADD', KEYS[1], '*', 't', ARGV[2], 'e', ARGV[3], 'mid', ARGV[4],
+                      'to', ARGV[5], 'ln', ARGV[6], 'n', n)
+if mode == 'accept' then redis.call('HSET', KEYS[3], ARGV[4], id .. '|' .. ARGV[7]) end
+return {1, id, n}
+""",
+)
+
+# KEYS: inbox. ARGV: log id, kind (env|rcpt), mid, n ('' before D4).
+# Returns {1, id} routed, {0, id} already there, {2, id} appended above a foreign top.
+ROUTE: Final = Script(
+    "route",
+    """
+local function add(id)
+  return redis.pcall('XADD', KEYS[1], id, 't', ARGV[2], 'mid', ARGV[3], 'log', ARGV[1],
+                     'n', ARGV[4])
+end
+local res = add(ARGV[1])
+if type(res) ~= 'table' then return {1, res} end
+if not string.find(res['err'] or '', 'equal or smaller', 1, true) then
+  return redis.error_reply(res['err'])
+end
+if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) > 0 then return {0, ARGV[1]} end
+for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 256)) do
+  local f = e[2]
+  for i = 1, #f, 2 do
+    if f[i] == 'log' and f[i + 1] == ARGV[1] then return {0, e[1]} end
+  end
+end
+return {2, add('*')}
+""",
+)
+
+# KEYS: lease. ARGV: owner, ttl ms. Take or renew the lease if free or ours.
+LEASE: Final = Script(
+    "lease",
+    """
+local cur = redis.call('GET', KEYS[1])
+if (not cur) or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+""",
+)
+
+Job = tuple[Script, Sequence[str], Sequence[Any]]
+
+
+class Scripts:
+    """Runs scripts on one redis-py client (single node or cluster)."""
+
+    def __init__(self, client: Any, *, cluster: bool = False) -> None:
+        self.r = client
+        self.cluster = cluster
+
+    async def call(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        try:
+            return await self.r.evalsha(script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            await self.r.script_load(script.source)
+            return await self.r.evalsha(script.sha, len(keys), *keys, *args)
+
+    async def pipeline(self, jobs: Sequence[Job]) -> list[Any]:
+        """Run ``jobs`` in one pipeline, in order; replies (or errors) in place.
+
+        redis-py refuses scripts in a Cluster pipeline: there, the jobs on each key
+        run one after another (their order is kept) and different keys concurrently.
+        """
+        if self.cluster:
+            return await self._per_key(jobs)
+        replies = await self._send(jobs)
+        missing = [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)]
+        if missing:
+            for script in {jobs[i][0] for i in missing}:
+                await self.r.script_load(script.source)
+            again = await self._send([jobs[i] for i in missing])
+            for i, reply in zip(missing, again, strict=True):
+                replies[i] = reply
+        return replies
+
+    async def _per_key(self, jobs: Sequence[Job]) -> list[Any]:
+        replies: list[Any] = [None] * len(jobs)
+        by_key: dict[str, list[int]] = {}
+        for i, (_s, keys, _a) in enumerate(jobs):
+            by_key.setdefault(keys[0], []).append(i)
+
+        async def run(indexes: list[int]) -> None:
+            for i in indexes:
+                script, keys, args = jobs[i]
+                try:
+                    replies[i] = await self.call(script, keys, args)
+                except ResponseError as exc:  # in place, as a pipeline reports it
+                    replies[i] = exc
+
+        await asyncio.gather(*(run(ix) for ix in by_key.values()))
+        return replies
+
+    async def _send(self, jobs: Sequence[Job]) -> list[Any]:
+        pipe = self.r.pipeline(transaction=False)
+        for script, keys, args in jobs:
+            pipe.evalsha(script.sha, len(keys), *keys, *args)
+        return list(await pipe.execute(raise_on_error=False))

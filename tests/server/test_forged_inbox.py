@@ -1,0 +1,117 @@
+"""Issue 15 through a real hub: what an insider writes into an inbox is never shown.
+
+Each attack writes straight into the hub's Redis, as someone with its password could.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from hotline.client.compose import compose
+from hotline.client.events import MessageReceived
+from hotline.client.home import Home
+from hotline.runtime.clock import now_ms
+from hotline.server.redis_process import RedisProcess
+from hotline.server.streams import LOG, inbox_key
+from tests.conftest import TIMEOUT_FACTOR
+from tests.harness import client, poll_until, start_hub
+
+T = 15 * TIMEOUT_FACTOR
+
+
+async def _texts_until(q: asyncio.Queue[Any], last: str) -> list[str]:
+    """Every message text HR's client shows, up to and including ``last``."""
+    shown: list[str] = []
+    while last not in shown:
+        ev = await asyncio.wait_for(q.get(), T)
+        if isinstance(ev, MessageReceived):
+            shown.append(ev.message.body["text"])
+    return shown
+
+
+async def _send(c: Any, text: str) -> None:
+    res = await c.send("HR", "hotline_message", {"text": text, "lang": "en"}, precedence="ROUTINE")
+    assert res.status == "accepted"
+
+
+async def test_a_spurious_inbox_entry_does_not_drop_the_next_messages(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    hub = await start_hub(home, redis_server.url)
+    try:
+        async with client(home, "RS", hub.url) as rs, client(home, "HR", hub.url) as hr:
+            q = hr.subscribe()
+            assert await rs.wait_connected(T) and await hr.wait_connected(T)
+            await _send(rs, "m1")
+            assert await _texts_until(q, "m1") == ["m1"]
+            spurious = {"t": "env", "mid": "9" * 32}
+            await hub.redis.xadd(inbox_key("HR"), spurious, id="9999999999999-0")
+            await _send(rs, "m2")
+            await _send(rs, "m3")
+            assert await _texts_until(q, "m3") == ["m2", "m3"]  # both, in order (was: none)
+        assert hub.metrics.get("hotline_inbox_out_of_order_total", party="HR") >= 2
+        assert hub.metrics.get("hotline_foreign_inbox_total", party="HR") == 1
+    finally:
+        await hub.stop()
+
+
+async def test_an_envelope_written_into_an_inbox_is_never_shown(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    """A validly signed envelope that bypasses the log (inbox ``d``) is not delivered."""
+    h = Home(home)
+    forged, _ = compose(
+        h.device("RS/officer-1"),
+        h.roster(now_ms()),
+        recipients=("HR",),
+        family="hotline_message",
+        body={"text": "forged via the inbox", "lang": "en"},
+        seq=77,
+        now_ms=now_ms(),
+    )
+    hub = await start_hub(home, redis_server.url)
+    try:
+        async with client(home, "RS", hub.url) as rs, client(home, "HR", hub.url) as hr:
+            q = hr.subscribe()
+            assert await rs.wait_connected(T) and await hr.wait_connected(T)
+            await _send(rs, "before")
+            assert await _texts_until(q, "before") == ["before"]
+            fields = {"t": "env", "d": forged.encode(), "mid": forged.id.hex()}
+            await hub.redis.xadd(inbox_key("HR"), fields)
+            await _send(rs, "after")  # behind the forged entry in HR's inbox
+            assert await _texts_until(q, "after") == ["after"]
+            assert "forged via the inbox" not in [m.body.get("text") for m in hr.store.inbox()]
+        assert hub.metrics.get("hotline_foreign_inbox_total", party="HR") == 1
+    finally:
+        await hub.stop()
+
+
+async def test_a_reference_to_a_deleted_log_entry_is_not_delivered(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    hub = await start_hub(home, redis_server.url)
+    try:
+        async with client(home, "RS", hub.url) as rs:
+            assert await rs.wait_connected(T)
+            await _send(rs, "deleted")
+            await _send(rs, "kept")
+
+        async def both_routed() -> bool:
+            return int(await hub.redis.xlen(inbox_key("HR"))) == 2
+
+        await poll_until(both_routed, T, "both messages in HR's inbox")
+        routed = await hub.redis.xrange(inbox_key("HR"))
+    finally:
+        await hub.stop()
+    await hub.redis.xdel(LOG, routed[0][0])  # an insider deletes it while the hub is down
+    hub = await start_hub(home, redis_server.url, port=hub.port)  # a cold cache
+    try:
+        async with client(home, "HR", hub.url) as hr:
+            q = hr.subscribe()
+            assert await hr.wait_connected(T)
+            assert await _texts_until(q, "kept") == ["kept"]
+        assert hub.metrics.get("hotline_foreign_inbox_total", party="HR") == 1
+    finally:
+        await hub.stop()
