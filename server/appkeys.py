@@ -14,6 +14,7 @@ from .checkpointer import Checkpointer
 from .config import Settings
 from .health import Health
 from .intake import Intake
+from .locks import HubLock
 from .metrics import Metrics
 from .registry import Registry
 from .roster_store import RosterState
@@ -25,6 +26,7 @@ __all__ = [
     "CHECKPOINTER",
     "HEALTH",
     "INTAKE",
+    "LOCK",
     "METRICS",
     "REDIS_URL",
     "REGISTRY",
@@ -41,6 +43,7 @@ __all__ = [
 Sockets = set[web.WebSocketResponse]
 
 SETTINGS = web.AppKey("settings", Settings)
+LOCK = web.AppKey("lock", HubLock)  # one hub per home (server.locks)
 VIEW = web.AppKey("view", HubView)  # device id, instance name, clock bounds
 METRICS = web.AppKey("metrics", Metrics)
 HEALTH = web.AppKey("health", Health)

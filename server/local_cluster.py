@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                     env={
                         "HOTLINE_HUB_REDIS_CLUSTER": "true",
                         "HOTLINE_HUB_INSTANCE": f"hub-{i}",
+                        "HOTLINE_HUB_METRICS_PORT": str(9464 + i),
                         **os.environ,
                     },
                 )
