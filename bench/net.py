@@ -59,6 +59,7 @@ class Net:
         env = {
             **os.environ,
             "HOTLINE_HUB_INSTANCE": f"bench-{i}",
+            "HOTLINE_HUB_METRICS_PORT": "0",  # several hubs on one box: no /metrics listener
             "HOTLINE_HUB_REDIS_CLUSTER": "true" if self.cluster else "false",
             **extra_env,
         }

@@ -10,7 +10,6 @@ outside the skew bound (finding ``clock``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,29 @@ from hotline.protocol.audit import Bundle
 from hotline.protocol.events import LogEvent
 
 from .home import Device
+from .i18n import N_, _, family_name, fmt_datetime
+
+#: the log's event types as a person reads them in the replay (codes stay in the JSON lines)
+EVENTS = {
+    "accepted": N_("accepted"),
+    "receipt": N_("receipt"),
+    "rejected": N_("refused"),
+    "roster": N_("roster"),
+    "undecodable": N_("undecodable"),
+}
+RECEIPTS = {"delivered": N_("delivered"), "read": N_("read"), "acknowledged": N_("acknowledged")}
+
+
+def _event_name(event: str) -> str:
+    base, sep, rest = event.partition(" ")
+    label = EVENTS.get(base)
+    return (_(label) if label else base) + sep + (_("(undecodable)") if rest else "")
+
+
+def _receipt_kind(kind: str) -> str:
+    label = RECEIPTS.get(kind)
+    return _(label) if label else kind
+
 
 __all__ = ["Row", "compliance", "timeline"]
 
@@ -63,20 +85,24 @@ class Row:
         return out
 
     def to_text(self) -> str:
-        t = dt.datetime.fromtimestamp(self.at_ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-        ex = " [EXERCISE]" if self.exercise else ""
+        """One line of ``hotline audit replay`` in the officer's language (UTC times)."""
+        t = fmt_datetime(self.at_ms)
+        ex = " [" + _("EXERCISE") + "]" if self.exercise else ""
         if self.event == "accepted":
             what = (
                 f"{self.sender:<5} → {','.join(self.recipients):<18} {self.precedence:<9} "
-                f"{self.family}{ex} {self.id[:8]}"
+                f"{family_name(self.family)}{ex} {self.id[:8]}"
             )
         elif self.event == "receipt":
-            what = f"{self.device:<16} {self.kind:<12} {self.id[:8]}"
+            what = f"{self.device:<16} {_receipt_kind(self.kind):<12} {self.id[:8]}"
         elif self.event == "rejected":
-            what = f"{self.device:<16} rejected: {self.kind}"
+            what = f"{self.device:<16} " + _("refused: {code}").format(code=self.kind)
+        elif self.event == "roster":
+            # kind is "roster version N" (English, for the JSON lines): say N in words here
+            what = _("roster version {version}").format(version=self.kind.rpartition(" ")[2])
         else:
             what = self.kind or ""
-        return f"{self.index:>7}  {t}  {self.event:<10} {what}"
+        return f"{self.index:>7}  {t}  {_event_name(self.event):<10} {what}"
 
 
 def _envelope_row(row: Row, env: Envelope, auditor: Device | None) -> None:

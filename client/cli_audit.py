@@ -21,6 +21,7 @@ from hotline.runtime.clock import now_ms
 
 from .audit_pool import verify_on_all_cores
 from .audit_report import compliance, timeline
+from .audit_text import report_lines
 from .audit_verify import exit_code, render, report_json, timed
 from .cli_common import EXIT, CliError, emit, run_async
 from .home import Device, Home
@@ -178,7 +179,11 @@ def cmd_report(a: argparse.Namespace) -> int:
     rows = timeline(b, _auditor(a))
     at = int(b.header.get("exported_ms", now_ms()))
     policies = Home(a.home).policies if a.home else ["regional-2026", "vienna-2011"]
-    emit(compliance(rows, policies, at))
+    report = compliance(rows, policies, at)
+    if a.json:
+        emit(report)  # English and machine-stable
+    else:
+        print("\n".join(report_lines(report, at)))
     return EXIT["ok"]
 
 
@@ -252,6 +257,8 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
         p.add_argument("bundle", type=Path)
         p.add_argument("--home", type=Path, help="an auditor's home, to show bodies")
         p.add_argument("--as", dest="as_", default=None)
+        if name == "report":
+            p.add_argument("--json", action="store_true", help="the report as JSON (English)")
         if name == "replay":
             p.add_argument("--from", dest="from_")
             p.add_argument("--to")

@@ -19,6 +19,7 @@ from hotline.runtime.clock import now_ms
 from .cli_common import EXIT, CliError, emit
 from .compose import expand_recipients
 from .home import Home
+from .i18n import _, ngettext, verdict_text
 from .store import Store
 from .verification import check_message
 
@@ -32,14 +33,21 @@ def load_body(a: argparse.Namespace) -> dict[str, Any]:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CliError(
-            f"the body is not valid JSON ({exc.msg} at line {exc.lineno} column "
-            f"{exc.colno}): fix --json/--file",
+            _(
+                "the body is not valid JSON ({problem} at line {line} column {column}): "
+                "fix --json/--file"
+            ).format(problem=exc.msg, line=exc.lineno, column=exc.colno),
             EXIT["usage"],
         ) from exc
     except OSError as exc:
-        raise CliError(f"cannot read {a.file}: {exc.strerror}: fix --file", EXIT["usage"]) from exc
+        raise CliError(
+            _("cannot read {path}: {reason}: check the path").format(
+                path=a.file, reason=exc.strerror
+            ),
+            EXIT["usage"],
+        ) from exc
     if not isinstance(body, dict):
-        raise CliError("the body must be a JSON object: fix --json/--file", EXIT["usage"])
+        raise CliError(_("the body must be a JSON object: wrap it in {...}"), EXIT["usage"])
     return body
 
 
@@ -66,13 +74,17 @@ def cmd_check(a: argparse.Namespace) -> int:
         )
     finally:
         store.close()
-    emit(result.to_json())
+    emit(result.to_json())  # English, for machines; the lines below are for the officer
     for v in result.verdicts:
-        print(f"policy: {v.summary()}", file=sys.stderr)
+        print(_("policy: {verdict}").format(verdict=verdict_text(v)), file=sys.stderr)
     if not result.ok:
-        first = result.errors[0]
-        more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
-        print(f"error: {first.message}{more}: fix the body and check again", file=sys.stderr)
+        # the problem itself is the protocol's English message (field: what is wrong)
+        n = len(result.errors) - 1
+        more = ngettext(" (and {n} more)", " (and {n} more)", n).format(n=n) if n else ""
+        line = _("{problem}{more}: fix the body and check again").format(
+            problem=result.errors[0].message, more=more
+        )
+        print(f"error: {line}", file=sys.stderr)
         return EXIT["error"]
     return EXIT["ok"]
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from hotline.protocol import PolicyError, ProtocolError, validate_body
@@ -19,6 +17,7 @@ from hotline.protocol.policy import Verdict
 from hotline.runtime.clock import now_ms
 
 from .alerts import keep_alert
+from .cli_check import load_body
 from .cli_common import EXIT, CliError, emit, note_unseen, resolve_as, run_async
 from .compose import verdicts
 from .events import Event, MessageReceived, ReceiptUpdated, SecurityAlert, SendResult
@@ -85,30 +84,6 @@ def message_json(m: Any) -> dict[str, Any]:
     }
 
 
-def _load_body(a: argparse.Namespace) -> dict[str, Any]:
-    try:
-        text = a.json if a.json is not None else Path(a.file).read_text("utf-8")
-        body = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CliError(
-            _(
-                "the body is not valid JSON ({problem} at line {line} column {column}): "
-                "fix --json/--file"
-            ).format(problem=exc.msg, line=exc.lineno, column=exc.colno),
-            EXIT["usage"],
-        ) from exc
-    except OSError as exc:
-        raise CliError(
-            _("cannot read {path}: {reason}: check the path").format(
-                path=a.file, reason=exc.strerror
-            ),
-            EXIT["usage"],
-        ) from exc
-    if not isinstance(body, dict):
-        raise CliError(_("the body must be a JSON object: wrap it in {...}"), EXIT["usage"])
-    return body
-
-
 @dataclass
 class Connected:
     """A started client, whether the hub answered, and what arrived meanwhile."""
@@ -167,7 +142,7 @@ def _unreachable(home: Home, a: argparse.Namespace) -> str:
 
 def cmd_send(a: argparse.Namespace) -> int:
     home = Home(a.home)
-    body = _load_body(a)
+    body = load_body(a)
     clean = validate_body(a.family, body)
     if clean.get("action") in ("amend", "cancel") and not a.supersedes:
         raise PolicyError(

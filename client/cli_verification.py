@@ -9,7 +9,7 @@ annual information are submitted, late, due or overdue.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from hotline.protocol.policy_base import Policy
@@ -18,14 +18,20 @@ from hotline.runtime.clock import now_ms
 from .cli_check import add_check_command
 from .cli_common import EXIT, emit
 from .home import Home
+from .i18n import _, family_name, fmt_date, fmt_datetime, fmt_number, ngettext
+from .i18n.measures import (
+    countdown,
+    exchange_state,
+    kind_name,
+    quota_text,
+    reply_word,
+    report_mark,
+    request_state,
+)
 from .store import Store
-from .verification import VerificationView, build_view, countdown
+from .verification import VerificationView, build_view
 
 __all__ = ["add_verification_commands", "request_rows"]
-
-
-def _when(ms: int) -> str:
-    return f"{dt.datetime.fromtimestamp(ms / 1000, dt.UTC):%Y-%m-%d %H:%M}"
 
 
 def _view(a: argparse.Namespace) -> tuple[VerificationView, str]:
@@ -49,22 +55,60 @@ def request_rows(view: VerificationView, policy: Policy) -> list[tuple[str, ...]
     rows = []
     for r in view.ledgers[policy.id].requests:
         state = r.state(view.now_ms)
+        shown = request_state(state)
         if state in ("open", "overdue"):
-            state = f"{state}: {countdown(r.deadline_ms, view.now_ms)}"
-        late = r.late()
-        reply = "—" if late is None else ("LATE" if late else "on time")
+            shown = f"{shown}: {countdown(r.deadline_ms, view.now_ms)}"
+        reports = ngettext("{n} report", "{n} reports", len(r.reports)).format(n=len(r.reports))
         rows.append(
             (
-                r.kind,
+                kind_name(r.kind),
                 f"{r.requester}→{r.requested}",
-                f"{r.start}..{r.end}",
-                state,
-                reply,
-                r.quota_note(policy),
-                f"{len(r.reports)} report(s)" if r.reports else "",
+                f"{fmt_date(r.start)} – {fmt_date(r.end)}",
+                shown,
+                reply_word(r.late()),
+                quota_text(r, policy),
+                reports if r.reports else "",
             )
         )
     return rows
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]], indent: str = "  ") -> list[str]:
+    """Columns as wide as their longest cell (words differ in length in every language)."""
+    body = [list(r) for r in rows]
+    widths = [max(len(str(c)) for c in col) for col in zip(head, *body, strict=True)]
+    return [
+        (indent + "  ".join(f"{c:<{w}}" for c, w in zip(r, widths, strict=True))).rstrip()
+        for r in [list(head), *body]
+    ]
+
+
+def _title(text: str, who: str, p: Policy) -> str:
+    example = " (" + _("EXAMPLE") + ")" if p.example else ""
+    return text.format(party=who, policy=p.id + example)
+
+
+def _requests(a: argparse.Namespace, view: VerificationView, p: Policy) -> list[str]:
+    head = (_("Kind"), _("From→To"), _("Dates"), _("State"), _("Answered"), _("Quota"), "")
+    rows = [
+        r
+        for r, st in zip(request_rows(view, p), view.ledgers[p.id].requests, strict=True)
+        if _keep(a, st.requested, st.year) or _keep(a, st.requester, st.year)
+    ]
+    return _table(head, rows)
+
+
+def _quotas(a: argparse.Namespace, view: VerificationView, p: Policy) -> list[str]:
+    head = (_("Party"), _("Year"), _("Kind"), _("Used / quota (by requester)"))
+    rows = []
+    for q in view.ledgers[p.id].quotas:
+        if _keep(a, q.party, q.year):
+            limit = "?" if q.limit is None else fmt_number(q.limit)
+            flag = "  " + _("EXHAUSTED") if q.limit is not None and q.used >= q.limit else ""
+            by = ", ".join(f"{k} {fmt_number(v)}" for k, v in sorted(q.by_requester.items()))
+            used = f"{fmt_number(q.used)} / {limit} ({by}){flag}"
+            rows.append((q.party, str(q.year), kind_name(q.kind), used))
+    return _table(head, rows)
 
 
 def cmd_verification_show(a: argparse.Namespace) -> int:
@@ -73,22 +117,17 @@ def cmd_verification_show(a: argparse.Namespace) -> int:
         emit(view.to_json())
         return EXIT["ok"]
     for p in view.policies:
-        print(f"Verification as seen by {who} — {p.id}{' (EXAMPLE)' if p.example else ''}")
-        print(f"  {'kind':<11} {'sides':<7} {'dates':<22} {'state':<28} {'reply':<7} quota")
-        for r, st in zip(request_rows(view, p), view.ledgers[p.id].requests, strict=True):
-            if _keep(a, st.requested, st.year) or _keep(a, st.requester, st.year):
-                print(f"  {r[0]:<11} {r[1]:<7} {r[2]:<22} {r[3]:<28} {r[4]:<7} {r[5]} {r[6]}")
-        print(f"  {'party':<6} {'year':<5} {'kind':<11} used / quota (by requester)")
-        for q in view.ledgers[p.id].quotas:
-            if _keep(a, q.party, q.year):
-                limit = "?" if q.limit is None else str(q.limit)
-                flag = "  EXHAUSTED" if q.limit is not None and q.used >= q.limit else ""
-                by = ", ".join(f"{k} {v}" for k, v in sorted(q.by_requester.items()))
-                print(f"  {q.party:<6} {q.year:<5} {q.kind:<11} {q.used} / {limit} ({by}){flag}")
+        print(_title(_("Verification as seen by {party} — {policy}"), who, p))
+        print("\n".join(_requests(a, view, p)))
+        print("\n".join(_quotas(a, view, p)))
     for rep in view.reports:
-        signed = "✓ signed by " + ", ".join(rep.signers)
-        mark = signed if rep.problem is None else f"✗ {rep.problem}"
-        print(f"report {rep.id} on request {rep.request} from {rep.sender}: {mark}")
+        signed = "✓ " + _("signed by {devices}").format(devices=", ".join(rep.signers))
+        mark = signed if rep.problem is None else report_mark(rep.signers, rep.problem)
+        print(
+            _("report {id} on request {request} from {sender}: {mark}").format(
+                id=rep.id, request=rep.request, sender=rep.sender, mark=mark
+            )
+        )
     return EXIT["ok"]
 
 
@@ -102,13 +141,22 @@ def cmd_calendar_show(a: argparse.Namespace) -> int:
             }
         )
         return EXIT["ok"]
+    head = (_("Party"), _("Year"), _("Exchange"), _("State"), _("Due"), _("Submitted"))
     for p in view.policies:
-        print(f"Scheduled exchanges as seen by {who} — {p.id}{' (EXAMPLE)' if p.example else ''}")
-        print(f"  {'party':<6} {'year':<5} {'exchange':<19} {'state':<10} {'due':<11} submitted")
-        for e in view.exchanges[p.id]:
-            if _keep(a, e.party, e.year):
-                sub = _when(e.submitted_ms) if e.submitted_ms is not None else ""
-                print(f"  {e.party:<6} {e.year:<5} {e.family:<19} {e.state:<10} {e.due:<11} {sub}")
+        print(_title(_("Scheduled exchanges as seen by {party} — {policy}"), who, p))
+        rows = [
+            (
+                e.party,
+                str(e.year),
+                family_name(e.family),
+                exchange_state(e.state),
+                fmt_date(e.due),
+                fmt_datetime(e.submitted_ms) if e.submitted_ms is not None else "",
+            )
+            for e in view.exchanges[p.id]
+            if _keep(a, e.party, e.year)
+        ]
+        print("\n".join(_table(head, rows)))
     return EXIT["ok"]
 
 

@@ -202,6 +202,7 @@ async def _start_hub(root: Path, say: Narrator) -> subprocess.Popen[bytes]:
     # Its own session: the terminal's Ctrl-C reaches only us, and we stop it in order.
     hub = subprocess.Popen(
         [sys.executable, "-m", "hotline.server", "--home", str(root)],
+        env={**os.environ, "HOTLINE_HUB_METRICS_PORT": "0"},  # the demo needs no metrics
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,

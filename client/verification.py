@@ -26,6 +26,7 @@ from hotline.protocol.verification import Ledger, build_ledger
 from hotline.protocol.verification_report import judge_report, signers
 
 from .compose import expand_recipients
+from .i18n.measures import NO_ROSTER
 from .store import InboxRow, Store
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
     "build_view",
     "check_message",
     "compose_check",
-    "countdown",
     "record_time",
     "records_from_store",
     "view_of",
@@ -60,14 +60,6 @@ def record_time(row: InboxRow | Mapping[str, Any]) -> int:
     if isinstance(row, Mapping):
         return int(row.get("accepted_ms") or row["created_ms"])
     return int(getattr(row, "accepted_ms", None) or row.created_ms)
-
-
-def countdown(deadline_ms: int, now: int) -> str:
-    """'due in 5h 12m' / 'OVERDUE by 2h 03m' for an open request."""
-    left = abs(deadline_ms - now) // 60_000
-    days, hours, minutes = left // 1440, left % 1440 // 60, left % 60
-    span = f"{days}d {hours}h" if days else f"{hours}h {minutes:02d}m"
-    return f"OVERDUE by {span}" if now > deadline_ms else f"due in {span}"
 
 
 def records_from_store(store: Store, own_party: str) -> list[Record]:
@@ -211,7 +203,7 @@ def _reports(records: Iterable[Record], roster: Roster | None) -> list[ReportChe
     for r in records:
         if r.family != "inspection_report":
             continue
-        text = "no roster to check against"
+        text = NO_ROSTER  # English: the view's JSON carries it; people read it translated
         if roster is not None:
             problem = judge_report(r.body, roster, r.at_ms)
             text = problem.message if problem is not None else None

@@ -2,7 +2,8 @@
 
 Computed from the log rows an auditor can open (``audit_report.timeline``), at the
 hub's accept times — the same pure ledgers every client builds from its store.
-``audit_report.compliance`` merges the result into its per-party report.
+``audit_report.compliance`` merges the result into its per-party report (English,
+JSON); :func:`finding_lines` says it for a person (``audit_text``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,36 @@ from hotline.protocol.calendar import exchange_status
 from hotline.protocol.policy_base import HOUR_MS, Record
 from hotline.protocol.verification import build_ledger
 
+from .i18n import N_, _, fmt_date, fmt_number
+from .search import short_id
 from .verification import LEDGER_FAMILIES
 
-__all__ = ["audit_findings"]
+__all__ = ["audit_findings", "finding_lines"]
+
+#: per kind, so that each language can decline "inspection" and "evaluation visit" itself
+QUOTA_USED = {
+    "inspection": N_("inspections received in {year} under {policy}: {used} of {limit} (quota)"),
+    "evaluation": N_(
+        "evaluation visits received in {year} under {policy}: {used} of {limit} (quota)"
+    ),
+}
+ANSWERED_LATE = {
+    "inspection": N_(
+        "inspection request …{id} from {requester} under {policy}: answered {hours} h late"
+    ),
+    "evaluation": N_(
+        "evaluation visit request …{id} from {requester} under {policy}: answered {hours} h late"
+    ),
+}
+UNANSWERED = {
+    "inspection": N_(
+        "inspection request …{id} from {requester} under {policy}: not answered by its deadline"
+    ),
+    "evaluation": N_(
+        "evaluation visit request …{id} from {requester} under {policy}: not answered by its "
+        "deadline"
+    ),
+}
 
 
 def _records(rows: Iterable[Any]) -> list[Record]:
@@ -64,4 +92,36 @@ def audit_findings(rows: Sequence[Any], policies: Sequence[str], now_ms: int) ->
                 out[ex.party]["calendars_missing"].append(
                     {"policy": name, "year": ex.year, "due": ex.due}
                 )
+    return out
+
+
+def _quota_line(q: dict[str, Any]) -> str:
+    limit = "?" if q["limit"] is None else fmt_number(q["limit"])
+    line = _(QUOTA_USED.get(q["kind"], QUOTA_USED["inspection"])).format(
+        year=q["year"], policy=q["policy"], used=fmt_number(q["used"]), limit=limit
+    )
+    full = q["limit"] is not None and q["used"] >= q["limit"]
+    return line + " — " + _("quota exhausted") if full else line
+
+
+def _reply_line(r: dict[str, Any]) -> str:
+    table = ANSWERED_LATE if r["answered"] else UNANSWERED
+    return _(table.get(r["kind"], table["inspection"])).format(
+        id=short_id(r["request"]),
+        requester=r["from"],
+        policy=r["policy"],
+        hours=fmt_number(r["hours_late"] or 0),
+    )
+
+
+def finding_lines(found: dict[str, Any]) -> list[str]:
+    """One party's verification findings for a person, in the officer's language."""
+    out = [_quota_line(q) for q in found.get("quotas_used", [])]
+    out += [_reply_line(r) for r in found.get("replies_late", [])]
+    out += [
+        _("annual calendar for {year} missing under {policy} (due by {date})").format(
+            year=c["year"], policy=c["policy"], date=fmt_date(c["due"])
+        )
+        for c in found.get("calendars_missing", [])
+    ]
     return out

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from .policy_base import Notification, Policy, Record, day_after_ms, utc_date
+from .policy_phrases import Phrase, say
 
 __all__ = [
     "EXCHANGES",
@@ -156,7 +157,7 @@ def _listed(activity: Mapping[str, Any], calendar: Mapping[str, Any]) -> str | N
 
 def calendar_notes(
     n: Notification, policy: Policy, history: Sequence[Record] | None
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[Phrase], list[Phrase]]:
     """(notes, warnings) on whether a notifiable activity was in its party's calendar.
 
     Nothing when the caller holds no history (``None``): absence of evidence there
@@ -168,19 +169,17 @@ def calendar_notes(
     year = int(str(n.body["start"])[:4])
     cal = latest_calendar(history, n.sender, year, n.created_ms)
     planned = _listed(n.body, cal.body) if cal is not None else None
+    where = {"party": n.sender, "year": year, "cite": cite}
     if cal is None:
-        note = f"not in an annual calendar: no {year} calendar from {n.sender} on record ({cite})"
+        note = say("calendar.none", **where)
     elif planned is None:
-        note = f"not in {n.sender}'s {year} annual calendar ({cite})"
+        note = say("calendar.not_listed", **where)
     else:
-        note = f"in {n.sender}'s {year} annual calendar as {planned!r} ({cite})"
+        note = say("calendar.listed", name=planned, **where)
     warnings = []
     rule = policy.rule("military_activity", "calendar")
     above = rule.get("required_above") or {}
     if planned is None and any(int(n.body.get(k, 0)) > int(v) for k, v in above.items()):
-        figures = " or ".join(f"{int(v):,} {k.replace('_', ' ')}" for k, v in above.items())
-        warnings.append(
-            f"{rule.get('cite', '?')}: an activity above {figures} must have been in the "
-            "annual calendar"
-        )
+        figures = [say("calendar.figure", value=int(v), field=k) for k, v in above.items()]
+        warnings.append(say("calendar.required", cite=rule.get("cite", "?"), figures=figures))
     return [note], warnings

@@ -29,6 +29,7 @@ from .policy_base import (
     load_preset,
 )
 from .policy_geo import border_of
+from .policy_phrases import say
 from .verification_verdicts import report_verdict, request_verdict, response_verdict
 
 __all__ = ["PRESETS", "Notification", "Policy", "Record", "Verdict", "evaluate", "load_preset"]
@@ -40,16 +41,16 @@ def _drone_flight(n: Notification, p: Policy) -> Verdict:
     zone = sec.get("border_zone_km")
     reasons = []
     dist, boundary = border_of(n.body)
-    where = f" of the {boundary} boundary" if boundary else " of the border"
     if sec.get("armed_always") and n.body.get("armed"):
-        reasons.append(f"{cite}: armed UAV")
+        reasons.append(say("drone.armed", cite=cite))
     if zone is not None:
         if dist is None:
-            reasons.append(f"{cite}: distance to the border unknown: notify to be safe")
+            reasons.append(say("drone.distance_unknown", cite=cite))
         elif dist <= zone:
-            reasons.append(f"{cite}: within {dist:g} km{where} (zone {zone} km)")
+            code = "drone.near_boundary" if boundary else "drone.near_border"
+            reasons.append(say(code, cite=cite, km=dist, boundary=boundary, zone=zone))
     details = {"border_distance_km": dist, "boundary": boundary, "border_zone_km": zone}
-    return Verdict(p.id, bool(reasons), tuple(reasons), details=details)
+    return Verdict.said(p.id, bool(reasons), reasons, details=details)
 
 
 def _deadline(n: Notification, p: Policy, now_ms: int, section: str) -> Verdict:
@@ -57,12 +58,14 @@ def _deadline(n: Notification, p: Policy, now_ms: int, section: str) -> Verdict:
     cite = sec.get("cite", "?")
     if section == "clarification":
         hours = int(sec.get("reply_hours", 48))
-        deadline, text = n.created_ms + hours * HOUR_MS, f"reply within {hours} h"
+        deadline = n.created_ms + hours * HOUR_MS
+        reason = say("clarification.reply", cite=cite, hours=hours)
     else:
         minutes = int(sec.get("ack_minutes", 15))
-        deadline, text = n.created_ms + minutes * 60_000, f"acknowledge within {minutes} min"
-    return Verdict(
-        p.id, True, (f"{cite}: {text}",), reply_deadline_ms=deadline, overdue=now_ms > deadline
+        deadline = n.created_ms + minutes * 60_000
+        reason = say("hotline.acknowledge", cite=cite, minutes=minutes)
+    return Verdict.said(
+        p.id, True, (reason,), reply_deadline_ms=deadline, overdue=now_ms > deadline
     )
 
 
@@ -71,12 +74,12 @@ def _exchange(n: Notification, p: Policy) -> Verdict:
     year = n.body.get("year")
     due = due_date(p, n.family, year) if isinstance(year, int) else None
     if due is None:
-        return Verdict(p.id, True, ("always exchanged",))
+        return Verdict.said(p.id, True, (say("always_exchanged"),))
     cite = p.section(n.family).get("cite", "?")
     due_ms = day_after_ms(due)
-    what = "calendar" if n.family == "annual_calendar" else "annual information"
-    reasons = (f"{cite}: the {year} {what} is due by {due.isoformat()}",)
-    return Verdict(p.id, True, reasons, due_ms=due_ms, late=n.created_ms >= due_ms)
+    what = "exchange.calendar_due" if n.family == "annual_calendar" else "exchange.information_due"
+    reasons = (say(what, cite=cite, year=year, date=due.isoformat()),)
+    return Verdict.said(p.id, True, reasons, due_ms=due_ms, late=n.created_ms >= due_ms)
 
 
 def evaluate(
@@ -117,4 +120,4 @@ def evaluate(
     if fam == "inspection_report":
         return report_verdict(n, policy, now_ms, history)
     # Everything else is exchanged by agreement whenever it happens.
-    return Verdict(policy.id, True, ("always exchanged",))
+    return Verdict.said(policy.id, True, (say("always_exchanged"),))

@@ -22,6 +22,7 @@ from typing import Any
 from .calendar import calendar_notes
 from .policy_base import Notification, Policy, Record, Verdict, day_after_ms, iso_day, shift_days
 from .policy_geo import border_of
+from .policy_phrases import Phrase, say, texts
 
 __all__ = ["evaluate_activity", "tripped"]
 
@@ -31,22 +32,25 @@ def _applies(rule: Mapping[str, Any], kind: str) -> bool:
     return not kinds or kind in kinds
 
 
-def _met(body: Mapping[str, Any], figures: Mapping[str, Any]) -> list[str]:
+def _met(body: Mapping[str, Any], figures: Mapping[str, Any]) -> list[Phrase]:
     out = []
     for name, limit in figures.items():
         value = body.get(name, 0)
         if isinstance(limit, int) and isinstance(value, int) and value >= limit:
-            out.append(f"{name} {value:,} ≥ {limit:,}")
+            out.append(say("activity.figure", field=name, value=value, limit=limit))
     return out
 
 
 def tripped(
     body: Mapping[str, Any], rules: Sequence[Mapping[str, Any]]
-) -> tuple[list[str], list[str], list[str]]:
-    """(reasons, notes, warnings) from cited threshold rules, e.g. '§40.1.1: troops …'."""
-    reasons: list[str] = []
-    notes: list[str] = []
-    warnings: list[str] = []
+) -> tuple[list[Phrase], list[Phrase], list[Phrase]]:
+    """(reasons, notes, warnings) from cited threshold rules, e.g. '§40.1.1: troops …'.
+
+    Each is a :class:`Phrase` (its ``text`` the English sentence).
+    """
+    reasons: list[Phrase] = []
+    notes: list[Phrase] = []
+    warnings: list[Phrase] = []
     kind = str(body.get("kind", "exercise"))
     for rule in rules:
         if not isinstance(rule, Mapping) or not _applies(rule, kind):
@@ -54,40 +58,40 @@ def tripped(
         cite = rule.get("cite", "?")
         hits = _met(body, rule.get("figures") or {})
         if rule.get("live_fire_drones") and body.get("live_fire") and body.get("drones", 0) > 0:
-            hits.append("live-fire exercise with drones")
+            hits.append(say("activity.live_fire_drones"))
         equipment = _met(body, rule.get("figures_in_formation") or {})
         formations = rule.get("formations") or []
         formation = body.get("formation")
         if equipment and formations and formation not in formations:
             if formation is None:
                 hits += equipment
-                warnings.append(
-                    f"{cite}: state the formation — the equipment figures count only for "
-                    "a divisional structure or at least two brigades/regiments "
-                    "(counted here, to be safe)"
-                )
+                warnings.append(say("activity.formation_unstated", cite=cite))
             else:
                 notes.append(
-                    f"{cite}: {', '.join(equipment)}, but organised as {formation}: "
-                    "the equipment figures need a divisional structure or two brigades"
+                    say("activity.formation_short", cite=cite, hits=equipment, formation=formation)
                 )
         else:
             hits += equipment
         if hits:
-            reasons.append(f"{cite}: {', '.join(hits)}")
+            reasons.append(say("activity.rule", cite=cite, hits=hits))
     return reasons, notes, warnings
 
 
-def _air(body: Mapping[str, Any], policy: Policy, notifiable: bool) -> list[str]:
+def _air(body: Mapping[str, Any], policy: Policy, notifiable: bool) -> list[Phrase]:
     """§40.1.2: the air participation belongs in the notice from 200 sorties."""
     rule = policy.rule("military_activity", "air_participation")
     sorties = rule.get("sorties")
     if not notifiable or not isinstance(sorties, int):
         return []
     if body.get("aircraft_sorties", 0) >= sorties and not body.get("air_participation"):
+        cite = rule.get("cite", "?")
         return [
-            f"{rule.get('cite', '?')}: {body['aircraft_sorties']:,} sorties (≥ {sorties:,}, "
-            "helicopters excluded): describe the air participation (air_participation)"
+            say(
+                "activity.air_participation",
+                cite=cite,
+                sorties=body["aircraft_sorties"],
+                limit=sorties,
+            )
         ]
     return []
 
@@ -99,15 +103,15 @@ def evaluate_activity(
     sec = policy.section("military_activity")
     body = n.body
     if body.get("action") == "cancel":
-        return Verdict(policy.id, True, ("cancellation of a notified activity",))
+        return Verdict.said(policy.id, True, (say("activity.cancel"),))
     reasons, notes, warnings = tripped(body, sec.get("notification") or [])
     obs, _n, _w = tripped(body, sec.get("observation") or [])
     dist, boundary = border_of(body)
     zone = policy.section("drone_flight").get("border_zone_km")
     if zone is not None and dist is not None and dist <= zone and reasons:
         cite = policy.rule("military_activity", "border_zone").get("cite")
-        where = f"in the border zone: {dist:g} km from the {boundary} boundary"
-        reasons.append(f"{cite}: {where}" if cite else where)
+        code = "activity.border_zone" if cite else "activity.border_zone_uncited"
+        reasons.append(say(code, cite=cite, km=dist, boundary=boundary))
     notifiable = bool(reasons)
     warnings += _air(body, policy, notifiable)
     due_ms = late = None
@@ -118,15 +122,15 @@ def evaluate_activity(
         more_notes, more_warnings = calendar_notes(n, policy, history)
         notes += more_notes
         warnings += more_warnings
-    details = {"border_distance_km": dist, "boundary": boundary, "observation": obs}
-    return Verdict(
+    details = {"border_distance_km": dist, "boundary": boundary, "observation": list(texts(obs))}
+    return Verdict.said(
         policy.id,
         notifiable,
-        tuple(reasons),
-        bool(obs),
-        due_ms,
-        late,
+        reasons,
+        observation_required=bool(obs),
+        due_ms=due_ms,
+        late=late,
         details=details,
-        notes=tuple(notes),
-        warnings=tuple(warnings),
+        notes=notes,
+        warnings=warnings,
     )

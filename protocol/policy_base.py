@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Final
 
 from .errors import SchemaError
+from .policy_phrases import Phrase, texts
 
 __all__ = [
     "DAY_MS",
@@ -160,6 +161,12 @@ class Verdict:
     day rules); ``notes`` are facts a reader needs (quota used, calendar, reply
     time); ``warnings`` say the notice is incomplete under this preset — never a
     reason to notify.
+
+    ``reason_phrases``, ``note_phrases``, ``warning_phrases`` and ``headline_phrase``
+    say the same as ``reasons``, ``notes``, ``warnings`` and ``headline``, as codes
+    with parameters (``policy_phrases``), one for one, so that a client can say them
+    in its officer's language; a verdict built without them (empty) is English only.
+    Neither ``summary()`` nor ``to_json()`` carries them: both stay as they were.
     """
 
     policy: str
@@ -174,6 +181,40 @@ class Verdict:
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     headline: str = ""  # what the message is, for families that are not notices
+    reason_phrases: tuple[Phrase, ...] = ()
+    note_phrases: tuple[Phrase, ...] = ()
+    warning_phrases: tuple[Phrase, ...] = ()
+    headline_phrase: Phrase | None = None
+
+    @classmethod
+    def said(
+        cls,
+        policy: str,
+        notifiable: bool,
+        reasons: Sequence[Phrase] = (),
+        *,
+        notes: Sequence[Phrase] = (),
+        warnings: Sequence[Phrase] = (),
+        headline: Phrase | None = None,
+        **facts: Any,
+    ) -> Verdict:
+        """A verdict whose words are phrases: the English fields are rendered from them.
+
+        ``facts`` are the other fields (``due_ms``, ``late``, ``details`` …).
+        """
+        return cls(
+            policy,
+            notifiable,
+            texts(reasons),
+            notes=texts(notes),
+            warnings=texts(warnings),
+            headline=headline.text if headline is not None else "",
+            reason_phrases=tuple(reasons),
+            note_phrases=tuple(notes),
+            warning_phrases=tuple(warnings),
+            headline_phrase=headline,
+            **facts,
+        )
 
     @property
     def due_date(self) -> str | None:

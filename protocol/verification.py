@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .policy_base import HOUR_MS, Policy, Record
+from .policy_phrases import Phrase, say
 
 __all__ = [
     "KINDS",
@@ -145,24 +146,29 @@ class RequestState:
 
     def quota_note(self, policy: Policy) -> str:
         """'within quota: 2 of 3 used in 2027', 'quota exhausted: RS may decline' …"""
+        return self.quota_phrase(policy).text
+
+    def quota_phrase(self, policy: Policy) -> Phrase:
+        """:meth:`quota_note` as a phrase (code and parameters), for translation."""
         cite = quota_cite(policy, self.kind)
         if not self.counts:
-            return f"not counted against {self.requested}'s quota (Commission schedule)"
+            return say("quota.not_counted", party=self.requested)
         if self.limit is None:
-            return (
-                f"quota unknown: {self.requested} has reported no units for {self.year} "
-                "(annual_information.units)"
-            )
-        used = f"{self.used_before} of {self.limit} used in {self.year}"
+            return say("quota.unknown", party=self.requested, year=self.year)
+        used = {"party": self.requested, "year": self.year, "limit": self.limit}
         if self.exhausted:
-            return f"quota exhausted: {self.requested} may decline ({used}, {cite})"
+            return say("quota.exhausted", used=self.used_before, cite=cite, **used)
         if self.same_exhausted:
-            return (
-                f"quota from {self.requester} exhausted: {self.requested} may decline "
-                f"({self.same_before} of {self.same_limit} from {self.requester} in "
-                f"{self.year}, {same_cite(policy, self.kind)})"
+            return say(
+                "quota.same_exhausted",
+                party=self.requested,
+                requester=self.requester,
+                used=self.same_before,
+                limit=self.same_limit,
+                year=self.year,
+                cite=same_cite(policy, self.kind),
             )
-        return f"within quota: {used} ({cite})"
+        return say("quota.within", used=self.used_before, cite=cite, **used)
 
     def to_json(self, now_ms: int, policy: Policy) -> dict[str, Any]:
         return {

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from .policy_base import HOUR_MS, Notification, Policy, Record, Verdict
+from .policy_phrases import Phrase, say
 from .verification import Kind, Ledger, RequestState, build_ledger, kind_of
 
 __all__ = ["report_verdict", "request_verdict", "response_verdict"]
 
 #: sorts after every real id: the request being checked comes last
 _PENDING = "~pending"
-_WHAT = {"inspection": "inspection", "evaluation": "evaluation visit"}
 
 
 def _reply(policy: Policy, k: Kind) -> tuple[int, str]:
@@ -35,29 +35,29 @@ def _with(n: Notification, history: Sequence[Record]) -> tuple[list[Record], str
     return [*(r for r in history if r.id != mid), me], mid
 
 
-def _schedule(st: RequestState, ledger: Ledger, policy: Policy) -> tuple[list[str], list[str]]:
+def _schedule(
+    st: RequestState, ledger: Ledger, policy: Policy
+) -> tuple[list[Phrase], list[Phrase]]:
     """The regional Commission's schedule: the month and the mixed team (Art. 9.4)."""
     rule = policy.rule("inspection", "schedule")
     if not st.scheduled or st.kind != "inspection":
         return [], []
     if not rule:
-        return [f"'scheduled' is not a notion of {policy.id}: counted against the quota"], []
+        return [say("schedule.not_a_notion", policy=policy.id)], []
     cite = rule.get("cite", "?")
-    notes: list[str] = []
-    warnings: list[str] = []
+    notes: list[Phrase] = []
+    warnings: list[Phrase] = []
     month = (rule.get("months") or {}).get(st.requested)
+    host = {"cite": cite, "party": st.requested}
     if month is None:
-        warnings.append(f"{cite}: {st.requested} has no month in the Commission schedule")
+        warnings.append(say("schedule.no_month", **host))
     elif int(st.start[5:7]) != month or int(st.end[5:7]) != month or st.start[:4] != st.end[:4]:
-        warnings.append(f"{cite}: {st.requested} hosts its scheduled inspection in month {month}")
+        warnings.append(say("schedule.wrong_month", month=month, **host))
     else:
-        notes.append(
-            f"{cite}: Commission schedule — {st.requested} hosts its {st.year} "
-            f"mixed-team inspection in month {month}"
-        )
+        notes.append(say("schedule.ok", year=st.year, month=month, **host))
     need = int(rule.get("min_team_parties", 2))
     if len(st.team) < need:
-        warnings.append(f"{cite}: a scheduled team mixes at least {need} parties ({st.team})")
+        warnings.append(say("schedule.team_too_small", cite=cite, need=need, team=st.team))
     taken = [
         o
         for o in ledger.requests
@@ -69,10 +69,7 @@ def _schedule(st: RequestState, ledger: Ledger, policy: Policy) -> tuple[list[st
         and o.decision != "refuse"
     ]
     if taken:
-        warnings.append(
-            f"{cite}: {st.requested}'s scheduled inspection for {st.year} is already "
-            f"requested ({taken[0].id})"
-        )
+        warnings.append(say("schedule.taken", year=st.year, id=taken[0].id, **host))
     return notes, warnings
 
 
@@ -84,15 +81,14 @@ def request_verdict(
     assert k is not None
     hours, cite = _reply(policy, k)
     deadline = n.created_ms + hours * HOUR_MS
-    reasons = (f"{cite}: {n.body[k.requested]} replies within {hours} h",)
+    reasons = (say("request.reply", cite=cite, party=n.body[k.requested], hours=hours),)
     records, mid = _with(n, history or ())
     ledger = build_ledger(records, policy)
     st = ledger.find(mid)
     assert st is not None
-    notes: list[str] = []
-    warnings: list[str] = []
+    notes: list[Phrase] = []
     if history is not None:
-        notes.append(st.quota_note(policy))
+        notes.append(st.quota_phrase(policy))
     more_notes, warnings = _schedule(st, ledger, policy)
     notes += more_notes
     answered = st.decision is not None
@@ -104,16 +100,16 @@ def request_verdict(
         "mixed_team": len(st.team) > 1,
         "quota": st.to_json(now_ms, policy) if history is not None else None,
     }
-    return Verdict(
+    return Verdict.said(
         policy.id,
         True,
         reasons,
         reply_deadline_ms=deadline,
         overdue=(not answered) and now_ms > deadline,
         details=details,
-        notes=tuple(notes),
-        warnings=tuple(warnings),
-        headline=f"{_WHAT[k.name]} of {st.requested} requested by {st.requester}",
+        notes=notes,
+        warnings=warnings,
+        headline=say(f"request.{k.name}", requested=st.requested, requester=st.requester),
     )
 
 
@@ -124,36 +120,34 @@ def response_verdict(
     k = kind_of(n.family)
     assert k is not None
     hours, cite = _reply(policy, k)
-    reasons = (f"{cite}: the answer is due within {hours} h of the request",)
+    reasons = (say("response.due", cite=cite, hours=hours),)
     ledger = build_ledger(history or (), policy)
     st = ledger.find(n.in_reply_to or "")
-    head = f"answer to a {_WHAT[k.name]} request"
     if st is None:
-        unknown = ("the request is not on record here",)
-        return Verdict(policy.id, True, reasons, notes=unknown, headline=head)
+        unknown = (say("request.not_on_record"),)
+        head = say(f"response.unknown.{k.name}")
+        return Verdict.said(policy.id, True, reasons, notes=unknown, headline=head)
     took = (n.created_ms - st.at_ms) / HOUR_MS
     late = n.created_ms > st.deadline_ms
-    when = f"answered {took:.1f} h after the request: " + (
-        f"{took - hours:.1f} h LATE" if late else "on time"
-    )
-    notes = [when]
+    notes = [say("response.late" if late else "response.on_time", took=took, late=took - hours)]
     warnings = []
     if n.body.get("decision") == "refuse":
-        position = st.quota_note(policy)
+        position = st.quota_phrase(policy)
         if st.exhausted or st.same_exhausted or not st.counts:
             notes.append(position)
         else:
-            warnings.append(f"the quota does not cover this refusal: {position}")
-    return Verdict(
+            warnings.append(say("response.refusal_uncovered", position=position))
+    decision = str(n.body.get("decision"))
+    return Verdict.said(
         policy.id,
         True,
         reasons,
         late=late,
         reply_deadline_ms=st.deadline_ms,
         details={"request": st.id, "hours": round(took, 1)},
-        notes=tuple(notes),
-        warnings=tuple(warnings),
-        headline=f"{n.body.get('decision')}: answer to {st.requester}'s {_WHAT[k.name]} request",
+        notes=notes,
+        warnings=warnings,
+        headline=say(f"response.{k.name}", decision=decision, requester=st.requester),
     )
 
 
@@ -163,8 +157,9 @@ def report_verdict(
     """What the report is about; the signatures are checked against the roster elsewhere."""
     b = n.body
     team = sorted({m["party"] for m in b.get("team", [])})
-    head = f"report on the inspection of {b.get('inspected')} by {', '.join(team)}"
-    notes = [f"signed by {', '.join(s['device'] for s in b.get('signatures', []))}"]
+    head = say("report.headline", inspected=str(b.get("inspected")), team=team)
+    devices = [str(s["device"]) for s in b.get("signatures", [])]
+    notes = [say("report.signed", devices=devices)]
     if history is not None and build_ledger(history, policy).find(str(b.get("request"))) is None:
-        notes.append("the request is not on record here")
-    return Verdict(policy.id, True, (), details={"team": team}, notes=tuple(notes), headline=head)
+        notes.append(say("request.not_on_record"))
+    return Verdict.said(policy.id, True, (), details={"team": team}, notes=notes, headline=head)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .run import serve
 
+__all__ = ["main"]
+
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m hotline.server")

@@ -2,6 +2,8 @@
 
 State lives in typed ``AppKey``s (``server.appkeys``), each resource in its own
 ``cleanup_ctx`` (``server.contexts``), every background task under one supervisor.
+``/metrics`` (per-party backlogs) is not on the public listener: ``create_metrics_app``
+serves it on its own, loopback by default (``metrics_host`` / ``metrics_port``).
 Shutdown order: websockets close first (``on_shutdown``: "going away", while Redis is
 still there for their last acks), then the contexts unwind in reverse.
 """
@@ -18,10 +20,11 @@ from hotline.runtime.backoff import Backoff
 from hotline.runtime.supervise import Supervisor, TaskState
 
 from . import ws
-from .appkeys import HEALTH, METRICS, NONCES, REGISTRY, SETTINGS, SOCKETS, SUPERVISOR, VIEW
+from .appkeys import HEALTH, LOCK, METRICS, NONCES, REGISTRY, SETTINGS, SOCKETS, SUPERVISOR, VIEW
 from .config import Settings
 from .contexts import CONTEXTS
 from .health import Health
+from .locks import HubLock
 from .metrics import Metrics
 from .nonces import NonceMemory
 from .registry import Registry
@@ -29,15 +32,21 @@ from .routes import health, log, messages, metrics, roster
 from .routes.problems import error_middleware
 from .settings_view import HubView
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_metrics_app"]
 
 logger = logging.getLogger("hotline.hub")
 MAX_BODY = 2 * 1024 * 1024
 
 
-def create_app(settings: Settings) -> web.Application:
-    """The hub as an aiohttp application (start it with an ``AppRunner``)."""
+def create_app(settings: Settings, *, lock: HubLock | None = None) -> web.Application:
+    """The hub as an aiohttp application (start it with an ``AppRunner``).
+
+    ``lock``: the home's locks, when the caller took them before binding its ports
+    (``hotline serve``); otherwise the first context takes them.
+    """
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
+    if lock is not None:
+        app[LOCK] = lock
     instance = settings.instance or f"{settings.device}#{os.urandom(4).hex()}"
     app[SETTINGS] = settings
     app[VIEW] = HubView.of(settings, instance)
@@ -54,7 +63,6 @@ def create_app(settings: Settings) -> web.Application:
             web.get("/v1/ws", ws.websocket_handler),
             web.get("/healthz", health.healthz),
             web.get("/readyz", health.readyz),
-            web.get("/metrics", metrics.metrics),
             web.post("/v1/messages", messages.post_message),
             web.get("/v1/messages/{id}/status", messages.message_status),
             web.get("/v1/roster", roster.get_roster),
@@ -66,6 +74,14 @@ def create_app(settings: Settings) -> web.Application:
             web.get("/v1/audit/export", log.export),
         ]
     )
+    return app
+
+
+def create_metrics_app(hub: web.Application) -> web.Application:
+    """``GET /metrics`` for ``hub``'s metrics, for a private listener."""
+    app = web.Application()
+    app[METRICS] = hub[METRICS]
+    app.add_routes([web.get("/metrics", metrics.metrics)])
     return app
 
 

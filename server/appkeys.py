@@ -15,6 +15,7 @@ from .config import Settings
 from .event_log import HubSigner
 from .health import Health
 from .intake import Intake
+from .locks import HubLock
 from .log_tree import LogTree
 from .metrics import Metrics
 from .nonces import NonceMemory
@@ -29,6 +30,7 @@ __all__ = [
     "CHECKPOINTER",
     "HEALTH",
     "INTAKE",
+    "LOCK",
     "LOG_TREE",
     "METRICS",
     "NONCES",
@@ -49,6 +51,7 @@ __all__ = [
 Sockets = set[web.WebSocketResponse]
 
 SETTINGS = web.AppKey("settings", Settings)
+LOCK = web.AppKey("lock", HubLock)  # one hub per home (server.locks)
 VIEW = web.AppKey("view", HubView)  # device id, instance name, clock bounds
 METRICS = web.AppKey("metrics", Metrics)
 HEALTH = web.AppKey("health", Health)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from hotline.protocol import ProtocolError
 
@@ -29,6 +30,8 @@ class Settings:
     home: Path
     host: str = "127.0.0.1"
     port: int = 8443
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9464
     device: str = "HUB/hub-1"
     key_file: str = "hub/hub.sign"
     tls_cert: str = ""
@@ -58,6 +61,9 @@ class Settings:
 
     ENV_PREFIX: ClassVar[str] = "HOTLINE_HUB_"
 
+    def with_instance(self, instance: str) -> Settings:
+        return dataclasses.replace(self, instance=instance)
+
     def path(self, rel: str) -> Path:
         p = Path(rel)
         return p if p.is_absolute() else self.home / p
@@ -82,6 +88,11 @@ class Settings:
                 values.update(tomllib.loads(cfg.read_text("utf-8")).get("hub", {}))
             except tomllib.TOMLDecodeError as exc:
                 raise ConfigError(f"{cfg}: not valid TOML ({exc}); fix the file") from exc
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read {cfg}: {(exc.strerror or str(exc)).lower()}: run the hub "
+                    "as the home's owner, or fix its permissions"
+                ) from exc
         env = os.environ if env is None else env
         names = {f.name: f for f in dataclasses.fields(cls) if f.name != "home"}
         for name in names:
@@ -103,6 +114,12 @@ class Settings:
     def validate(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port {self.port} is out of range: use 1-65535")
+        if not 0 <= self.metrics_port <= 65535:
+            raise ConfigError(
+                f"metrics_port {self.metrics_port} is out of range: use 1-65535, or 0 for none"
+            )
+        if self.redis_url:
+            _check_redis_url(self.redis_url)
         if bool(self.tls_cert) != bool(self.tls_key):
             raise ConfigError("tls_cert and tls_key go together: set both or neither")
         for rel in (self.tls_cert, self.tls_key, self.key_file):
@@ -121,6 +138,24 @@ class Settings:
         if self.redis_max_connections < 4:
             # the router and the notifier each hold one in a blocking read
             raise ConfigError("redis_max_connections must be at least 4")
+
+
+def _check_redis_url(url: str) -> None:
+    """A one-line refusal of a URL redis-py could not use (it raises deep inside)."""
+    fix = "use redis://[user:password@]host:port/db, rediss://… or unix:///path"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError for a port that is not a number in range
+    except ValueError as exc:
+        raise ConfigError(f"redis URL is not valid ({exc}): {fix}") from exc
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(f"redis URL scheme {parts.scheme or '(none)'!r} is not known: {fix}")
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ConfigError(f"redis URL names no host: {fix}")
+    db = parts.path.lstrip("/")
+    if parts.scheme != "unix" and db and not db.isdigit():
+        raise ConfigError(f"redis URL database {db!r} is not a number: {fix}")
+    del port
 
 
 def _loopback(host: str) -> bool:

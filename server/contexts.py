@@ -1,10 +1,11 @@
 """One ``cleanup_ctx`` per resource, in start-up order; aiohttp unwinds them in reverse.
 
-Start: embedded Redis → streams (and the persistence check) → roster → journal and
-intake → router → notifier → checkpointer → gauges → retention → "hub_start" logged,
-ready. Stop (after ``on_shutdown`` closed the websockets while Redis is still up):
-not ready, "hub_stop" logged → each background task stopped and its lease released →
-journal closed → Redis client closed → embedded Redis stopped.
+Start: the home's locks → embedded Redis → streams (and the persistence check) → the
+hub's signing key → roster → journal and intake → router → notifier → the proof tree
+and checkpoint feed → checkpointer → gauges → retention → "hub_start" logged, ready.
+Stop (after ``on_shutdown`` closed the websockets while Redis is still up): not ready,
+"hub_stop" logged → each background task stopped and its lease released → journal
+closed → Redis client closed → embedded Redis stopped → locks released.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .appkeys import (
     CHECKPOINTER,
     HEALTH,
     INTAKE,
+    LOCK,
     LOG_TREE,
     METRICS,
     REDIS_URL,
@@ -47,12 +49,13 @@ from .config import ConfigError
 from .event_log import HubSigner
 from .intake import Intake
 from .journal import AcceptJournal, read_journals
+from .locks import HubLock
 from .log_check import EntryChecker
 from .log_tree import LogTree
 from .redis_process import DataDirBusy, RedisProcess
 from .roster_store import RosterState
 from .router import Notifier, Router
-from .streams import Streams
+from .streams import Streams, redact
 from .upkeep import Gauges, Retention
 from .witnesses import Witnesses
 
@@ -80,6 +83,21 @@ async def signer_ctx(app: web.Application) -> AsyncIterator[None]:
         )
     app[SIGNER] = HubSigner(SigningKey(key_path.read_bytes()), view.device)
     yield
+
+
+async def lock_ctx(app: web.Application) -> AsyncIterator[None]:
+    """One hub per home (``server.locks``), unless the caller holds the locks already."""
+    if LOCK in app:
+        yield
+        return
+    s = app[SETTINGS]
+    lock = HubLock.acquire(
+        s.home, app[VIEW].instance, embedded=not s.redis_url, listen=f"{s.host}:{s.port}"
+    )
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -138,7 +156,13 @@ async def streams_ctx(app: web.Application) -> AsyncIterator[None]:
         app[REDIS_URL], cluster=s.redis_cluster, max_connections=s.redis_max_connections
     )
     try:
-        await streams.node.check_persistence(s.allow_unsafe_redis)
+        try:
+            await streams.node.check_persistence(s.allow_unsafe_redis)
+        except Unavailable as exc:  # at start: say where, why and what to do, in one line
+            raise ConfigError(
+                f"cannot reach Redis at {redact(app[REDIS_URL])}: {exc.__cause__ or exc}: "
+                "start it, or fix redis_url (--redis)"
+            ) from exc
         yield
     finally:
         await streams.close()
@@ -291,6 +315,7 @@ async def lifecycle_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 CONTEXTS: Sequence = (
+    lock_ctx,
     redis_ctx,
     streams_ctx,
     signer_ctx,

@@ -159,19 +159,8 @@ class DeliveryPump:
                     await self.streams.inbox.ensure_group(self.party, self.device)
                     await self._send_pending()
                     resync = False
-                rooms = {lane: self.window - len(self.lanes[lane]) for lane in LANES}
-                lanes = [lane for lane in LANES if rooms[lane] > 0]  # urgent first
-                if lanes:
-                    count = min(rooms[lane] for lane in lanes)
-                    batch = await self.streams.inbox.read(
-                        self.party, self.device, count, lanes=lanes
-                    )
-                    await self._take(batch)
-                    got = {lane: 0 for lane in lanes}
-                    for x in (*batch.entries, *batch.foreign):
-                        got[x.lane] += 1
-                    if any(n == count for n in got.values()):
-                        continue  # more may be waiting
+                if await self._read_new():
+                    continue  # a full batch: more may be waiting
                 # Only a device with deliveries in flight can have idle ones to reclaim.
                 flying = any(self.lanes.values())
                 if flying and time.monotonic() - last_claim > self.idle_ms / 2000:
@@ -188,6 +177,20 @@ class DeliveryPump:
                 log.warning("delivery to %s paused: %s", self.device, exc)
                 resync = True
                 await backoff.wait()
+
+    async def _read_new(self) -> bool:
+        """Read what the window has room for, urgent first; True if a lane came back full."""
+        rooms = {lane: self.window - len(self.lanes[lane]) for lane in LANES}
+        lanes = [lane for lane in LANES if rooms[lane] > 0]
+        if not lanes:
+            return False
+        count = min(rooms[lane] for lane in lanes)
+        batch = await self.streams.inbox.read(self.party, self.device, count, lanes=lanes)
+        await self._take(batch)
+        got = dict.fromkeys(lanes, 0)
+        for x in (*batch.entries, *batch.foreign):
+            got[x.lane] += 1
+        return any(n == count for n in got.values())
 
     async def _send_pending(self) -> None:
         """Redeliver what this device had received but not acknowledged (reconnect)."""

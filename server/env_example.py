@@ -12,6 +12,8 @@ __all__ = ["render"]
 HELP = {
     "host": "address to listen on (plain ws only on loopback unless allow_plain)",
     "port": "port for websocket + REST",
+    "metrics_host": "address of the Prometheus /metrics listener (per-party figures: keep private)",
+    "metrics_port": "port of the /metrics listener; 0 turns it off",
     "device": "the hub's device id in the roster",
     "key_file": "the hub's Ed25519 signing seed (0600), relative to the home",
     "tls_cert": "PEM certificate (empty: no TLS; needs allow_plain off loopback)",

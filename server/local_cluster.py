@@ -17,6 +17,7 @@ from pathlib import Path
 import redis
 
 from .redis_process import RedisProcess, RedisStartError
+from .streams import redact
 
 __all__ = ["LocalCluster"]
 
@@ -91,6 +92,22 @@ class LocalCluster:
         self.stop()
 
 
+def _start_hubs(home: Path, url: str, count: int, port: int) -> list[subprocess.Popen[bytes]]:
+    hubs = []
+    for i in range(count):
+        argv = [sys.executable, "-m", "hotline.server", "--home", str(home)]
+        argv += ["--port", str(port + i), "--redis", url]
+        env = {
+            "HOTLINE_HUB_REDIS_CLUSTER": "true",
+            "HOTLINE_HUB_INSTANCE": f"hub-{i}",
+            "HOTLINE_HUB_METRICS_PORT": str(9464 + i),
+            **os.environ,
+        }
+        hubs.append(subprocess.Popen(argv, env=env))
+        print(f"hub {i} on port {port + i}", flush=True)
+    return hubs
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Run a local 3-node Redis Cluster (and hubs).")
     p.add_argument("--dir", type=Path, required=True, help="where the nodes keep their data")
@@ -99,31 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8443, help="first hub port")
     a = p.parse_args(argv)
     cluster = LocalCluster(a.dir).start()
-    print(f"redis cluster up: {', '.join(n.url for n in cluster.nodes)}", flush=True)
-    hubs = []
-    if a.home:
-        for i in range(a.hubs):
-            hubs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "hotline.server",
-                        "--home",
-                        str(a.home),
-                        "--port",
-                        str(a.port + i),
-                        "--redis",
-                        cluster.url,
-                    ],
-                    env={
-                        "HOTLINE_HUB_REDIS_CLUSTER": "true",
-                        "HOTLINE_HUB_INSTANCE": f"hub-{i}",
-                        **os.environ,
-                    },
-                )
-            )
-            print(f"hub {i} on port {a.port + i}", flush=True)
+    print(f"redis cluster up: {', '.join(redact(n.url) for n in cluster.nodes)}", flush=True)
+    hubs = _start_hubs(a.home, cluster.url, a.hubs, a.port) if a.home else []
     try:
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     finally:

@@ -1,10 +1,17 @@
-"""Run the hub until SIGINT/SIGTERM; every start-up failure is one line with its fix."""
+"""Run the hub until SIGINT/SIGTERM; every start-up failure is one line with its fix.
+
+Order: settings → the home's locks (a second hub on this home stops here, naming the
+first) → both listening sockets bound (a port in use stops here, before Redis is
+touched) → the application started (Redis, roster, journal, tasks) → serving.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,9 +21,10 @@ from aiohttp import web
 
 from hotline.protocol import ProtocolError
 
-from .app import create_app
+from .app import create_app, create_metrics_app
 from .appkeys import SUPERVISOR
-from .config import Settings
+from .config import ConfigError, Settings
+from .locks import HubLock
 from .redis_process import RedisStartError
 from .tls import bind, hub_site
 
@@ -37,6 +45,8 @@ def serve(
     """Exit status: 0 stopped, 1 a critical task failed, 2 could not start."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
+        if not Path(home).is_dir():
+            raise ConfigError(f"{home} is not a hub home: run `hotline init {home}`, or fix --home")
         settings = Settings.load(home, {"host": host, "port": port, "redis_url": redis_url})
         return asyncio.run(_serve(settings, print_fn))
     except (ProtocolError, RedisStartError) as exc:
@@ -45,23 +55,59 @@ def serve(
 
 
 async def _serve(settings: Settings, print_fn: Callable[..., Any]) -> int:
-    sock = bind(
-        settings.host, settings.port, "the hub", "stop what runs there, or choose another --port"
-    )
-    app = create_app(settings)
+    instance = settings.instance or f"{settings.device}#{os.urandom(4).hex()}"
+    if not settings.instance:
+        settings = settings.with_instance(instance)
+    listen = f"{settings.host}:{settings.port}"
+    lock = HubLock.acquire(settings.home, instance, embedded=not settings.redis_url, listen=listen)
+    socks: list[socket.socket] = []
+    try:
+        socks.append(
+            bind(
+                settings.host,
+                settings.port,
+                "the hub",
+                "stop what runs there, or choose another --port",
+            )
+        )
+        if settings.metrics_port:
+            socks.append(
+                bind(
+                    settings.metrics_host,
+                    settings.metrics_port,
+                    "metrics",
+                    "set metrics_port (HOTLINE_HUB_METRICS_PORT) to a free port, or 0 for none",
+                )
+            )
+        return await _run(settings, lock, socks, print_fn)
+    finally:
+        for s in socks:
+            s.close()
+        lock.release()
+
+
+async def _run(
+    settings: Settings, lock: HubLock, socks: list[socket.socket], print_fn: Callable[..., Any]
+) -> int:
+    app = create_app(settings, lock=lock)
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=SHUTDOWN_S)
+    metrics = web.AppRunner(create_metrics_app(app), handle_signals=False)
+    # The sockets are bound: connections wait in their backlog until the hub is up.
+    scheme = "wss" if settings.tls else "ws"
+    print_fn(
+        f"hub {settings.device} listening on {scheme}://{settings.host}:{settings.port}/v1/ws",
+        flush=True,
+    )
     try:
         await runner.setup()  # Redis, roster, journal, background tasks
-        await hub_site(runner, sock, settings).start()
-        scheme = "wss" if settings.tls else "ws"
-        print_fn(
-            f"hub {settings.device} listening on {scheme}://{settings.host}:{settings.port}/v1/ws",
-            flush=True,
-        )
+        await hub_site(runner, socks[0], settings).start()
+        if len(socks) > 1:
+            await metrics.setup()
+            await web.SockSite(metrics, socks[1]).start()
         failed = await _until_stopped(app)
     finally:
+        await metrics.cleanup()
         await runner.cleanup()
-        sock.close()
     if failed:
         print(f"error: {failed}: the hub stopped; see the log above", file=sys.stderr)
         return 1

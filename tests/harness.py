@@ -20,7 +20,7 @@ from hotline.client.home import Home
 from hotline.client.hub_client import HubClient
 from hotline.runtime.clock import now_ms
 from hotline.server import appkeys
-from hotline.server.app import create_app
+from hotline.server.app import create_app, create_metrics_app
 from hotline.server.checkpointer import Checkpointer
 from hotline.server.config import Settings
 from hotline.server.health import Health
@@ -41,6 +41,13 @@ class InProcessHub:
     runner: web.AppRunner
     port: int
     app: web.Application
+    metrics_runner: web.AppRunner
+    metrics_port: int
+
+    @property
+    def metrics_http(self) -> str:
+        """The private /metrics listener (plain HTTP on loopback)."""
+        return f"http://127.0.0.1:{self.metrics_port}"
 
     @property
     def streams(self) -> Streams:
@@ -80,19 +87,28 @@ class InProcessHub:
         return f"https://127.0.0.1:{self.port}"
 
     async def stop(self) -> None:
+        await self.metrics_runner.cleanup()
         await self.runner.cleanup()
 
 
 async def start_hub(home: Path, redis_url: str, **overrides: Any) -> InProcessHub:
     port = overrides.pop("port", None) or free_port()
-    settings = Settings.load(home, {"port": port, "redis_url": redis_url, **overrides}, env={})
+    metrics_port = overrides.pop("metrics_port", None) or free_port()
+    settings = Settings.load(
+        home,
+        {"port": port, "redis_url": redis_url, "metrics_port": metrics_port, **overrides},
+        env={},
+    )
     app = create_app(settings)
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=2)
     await runner.setup()
     site = hub_site(runner, bind("127.0.0.1", port, "a test hub", "pick another port"), settings)
     await site.start()
+    metrics = web.AppRunner(create_metrics_app(app), handle_signals=False)
+    await metrics.setup()
+    await web.SockSite(metrics, bind("127.0.0.1", metrics_port, "metrics", "pick another")).start()
     await asyncio.wait_for(app[appkeys.ROUTER].routed_once.wait(), 10)
-    return InProcessHub(runner, port, app)
+    return InProcessHub(runner, port, app, metrics, metrics_port)
 
 
 class HubProcess:
@@ -103,7 +119,8 @@ class HubProcess:
     ) -> None:
         self.home, self.redis_url = home, redis_url
         self.port = port or free_port()
-        self.env = env or {}
+        # its own metrics port: a second hub on this machine must not clash on 9464
+        self.env = {"HOTLINE_HUB_METRICS_PORT": str(free_port()), **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -121,8 +138,7 @@ class HubProcess:
                 str(self.home),
                 "--port",
                 str(self.port),
-                "--redis",
-                self.redis_url,
+                *(["--redis", self.redis_url] if self.redis_url else []),  # "": embedded
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

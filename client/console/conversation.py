@@ -63,7 +63,8 @@ class ConversationScreen(HotlineScreen):
         for s in sent:
             state = receipt_state(ranks.get(s["id"], {}).get(self.party, -1))
             t = message_time(s)
-            items.append((t, f"{fmt_time(t)} {_('you')} ▸ {s['body'].get('text', '')}  ({state})"))
+            you = _("you")  # outside the f-string: Babel extracts no call inside one
+            items.append((t, f"{fmt_time(t)} {you} ▸ {s['body'].get('text', '')}  ({state})"))
         items.sort()
         self.query_one("#chat-text", Static).update(
             "\n".join(t for _t, t in items) or _("(no messages yet)")

@@ -73,8 +73,9 @@ class MessageScreen(HotlineScreen):
             for x in thread:
                 lines.append(f"  ← {fmt_time(message_time(x))} {x.sender} {family_name(x.family)}")
             for s in mine:
+                you = _("you")  # outside the f-string: Babel extracts no call inside one
                 lines.append(
-                    f"  → {fmt_time(message_time(s))} {_('you')} {family_name(s['family'])}"
+                    f"  → {fmt_time(message_time(s))} {you} {family_name(s['family'])}"
                     f" ({sent_status(s)})"
                 )
         self.query_one("#msg", Static).update("\n".join(lines))

@@ -14,13 +14,13 @@ from ..i18n import (
     field_name,
     fmt_datetime,
     fmt_number,
-    fmt_span,
     fmt_time,
     precedence_mark,
     receipt_state,
     value_name,
     verdict_text,
 )
+from ..i18n.measures import countdown
 from ..search import short_id
 from ..store import InboxRow
 
@@ -38,15 +38,24 @@ __all__ = [
 
 PREC_RANK = {"FLASH": 3, "IMMEDIATE": 2, "PRIORITY": 1, "ROUTINE": 0}
 #: free-text fields: shown exactly as sent, with the language tag they came with
-FREE_TEXT = ("text", "question", "answer", "summary", "purpose", "note", "remarks", "subject")
+FREE_TEXT = (
+    "text",
+    "question",
+    "answer",
+    "summary",
+    "purpose",
+    "note",
+    "remarks",
+    "subject",
+    "grounds",
+    "findings",
+    "reason",
+    "unit",
+    "location",
+    "point_of_entry",
+    "air_participation",
+)
 SUMMARY_KEYS = ("text", "name", "question", "answer", "summary", "system", "uav_type", "place")
-
-
-def countdown(deadline_ms: int, now_ms: int) -> str:
-    left = (deadline_ms - now_ms) // 1000
-    if left < 0:
-        return _("OVERDUE by {span}").format(span=fmt_span(-left))
-    return _("due in {span}").format(span=fmt_span(left))
 
 
 def alarming(m: InboxRow) -> bool:

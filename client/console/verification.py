@@ -15,13 +15,43 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from ..verification import VerificationView, build_view, countdown
+from ..i18n import N_, _, family_name, fmt_date, fmt_number
+from ..i18n.measures import (
+    countdown,
+    exchange_state,
+    kind_name,
+    quota_text,
+    reply_word,
+    report_mark,
+    request_state,
+)
+from ..verification import VerificationView, build_view
+from .widgets import KeyHints
 
 __all__ = ["VerificationScreen"]
 
 _RESPONSE = {"inspection": "inspection_response", "evaluation": "evaluation_visit_response"}
+#: (id, tab name, column names): ids stay English, names are said in the officer's language
+TABS = (
+    (
+        "requests",
+        N_("Requests"),
+        (N_("Kind"), N_("From→To"), N_("Dates"), N_("State"), N_("Answered"), N_("Quota")),
+    ),
+    (
+        "quotas",
+        N_("Quotas"),
+        (N_("Party"), N_("Year"), N_("Kind"), N_("Used"), N_("Quota"), N_("By requester")),
+    ),
+    (
+        "calendars",
+        N_("Calendars"),
+        (N_("Party"), N_("Year"), N_("Exchange"), N_("State"), N_("Due"), N_("Submitted")),
+    ),
+    ("reports", N_("Reports"), (N_("Report"), N_("Request"), N_("From"), N_("Signatures"))),
+)
 
 
 class VerificationScreen(Screen[None]):
@@ -33,9 +63,9 @@ class VerificationScreen(Screen[None]):
     VerificationScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("p", "next_policy", "Preset"),
-        Binding("r", "answer", "Answer request"),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("p", "next_policy", N_("Preset")),
+        Binding("r", "answer", N_("Answer request")),
     ]
 
     class AnswerRequested(Message):
@@ -78,18 +108,14 @@ class VerificationScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="ver-head", markup=False)
         with TabbedContent(id="ver-tabs"):
-            for tab, cols in (
-                ("Requests", ("Kind", "From→To", "Dates", "State", "Reply", "Quota")),
-                ("Quotas", ("Party", "Year", "Kind", "Used", "Quota", "By requester")),
-                ("Calendars", ("Party", "Year", "Exchange", "State", "Due", "Submitted")),
-                ("Reports", ("Report", "Request", "From", "Signatures")),
-            ):
-                with TabPane(tab, id=f"tab-{tab.lower()}"):
-                    table: DataTable[str] = DataTable(id=f"ver-{tab.lower()}", cursor_type="row")
+            for key, tab, cols in TABS:
+                with TabPane(_(tab), id=f"tab-{key}"):
+                    table: DataTable[str] = DataTable(id=f"ver-{key}", cursor_type="row")
                     for c in cols:
-                        table.add_column(c)
+                        table.add_column(_(c), key=c)
                     yield table
-        yield Footer()
+        # the keys named in the officer's language (Textual's Footer shows them in English)
+        yield KeyHints([b for b in self.BINDINGS if isinstance(b, Binding)], id="hints")
 
     def on_mount(self) -> None:
         self.refresh_data()
@@ -101,10 +127,13 @@ class VerificationScreen(Screen[None]):
             return  # not composed yet: the app refreshes every screen on its stack
         self.view = self.load(self.clock())
         policy = self.view.policies[self.policy_index % len(self.view.policies)]
-        example = " (EXAMPLE)" if policy.example else ""
+        example = " (" + _("EXAMPLE") + ")" if policy.example else ""
         self.query_one("#ver-head", Static).update(
-            f"Verification as seen by {self.party} — {policy.id}{example}   "
-            "p: next preset  r: answer the selected request"
+            _("Verification as seen by {party} — {policy}").format(
+                party=self.party, policy=policy.id + example
+            )
+            + "   "
+            + _("p: next preset  r: answer the selected request")
         )
         self._requests(policy)
         self._quotas(policy.id)
@@ -118,12 +147,16 @@ class VerificationScreen(Screen[None]):
         self.request_ids = []
         for r in self.view.ledgers[policy.id].requests:
             state = r.state(self.view.now_ms)
-            if state in ("open", "overdue"):
-                state = countdown(r.deadline_ms, self.view.now_ms)
-            late = r.late()
-            reply = "—" if late is None else ("LATE" if late else "on time")
+            shown = (
+                countdown(r.deadline_ms, self.view.now_ms)
+                if state in ("open", "overdue")
+                else request_state(state)
+            )
             sides = f"{r.requester}→{r.requested}"
-            t.add_row(r.kind, sides, r.start, state, reply, r.quota_note(policy))
+            when = fmt_date(r.start)
+            t.add_row(
+                kind_name(r.kind), sides, when, shown, reply_word(r.late()), quota_text(r, policy)
+            )
             self.request_ids.append((r.id, _RESPONSE[r.kind], r.requester, r.requested))
 
     def _quotas(self, pid: str) -> None:
@@ -131,26 +164,30 @@ class VerificationScreen(Screen[None]):
         t = self.query_one("#ver-quotas", DataTable)
         t.clear()
         for q in self.view.ledgers[pid].quotas:
-            limit = "?" if q.limit is None else str(q.limit)
-            by = ", ".join(f"{k} {v}" for k, v in sorted(q.by_requester.items()))
-            t.add_row(q.party, str(q.year), q.kind, str(q.used), limit, by)
+            limit = "?" if q.limit is None else fmt_number(q.limit)
+            by = ", ".join(f"{k} {fmt_number(v)}" for k, v in sorted(q.by_requester.items()))
+            t.add_row(q.party, str(q.year), kind_name(q.kind), fmt_number(q.used), limit, by)
 
     def _calendars(self, pid: str) -> None:
         assert self.view is not None
         t = self.query_one("#ver-calendars", DataTable)
         t.clear()
         for e in self.view.exchanges[pid]:
-            state = e.state.upper() if e.state == "overdue" else e.state
-            t.add_row(e.party, str(e.year), e.family, state, e.due, e.submitted_id or "")
+            t.add_row(
+                e.party,
+                str(e.year),
+                family_name(e.family),
+                exchange_state(e.state),
+                fmt_date(e.due),
+                e.submitted_id or "",
+            )
 
     def _reports(self) -> None:
         assert self.view is not None
         t = self.query_one("#ver-reports", DataTable)
         t.clear()
         for rep in self.view.reports:
-            signed = "✓ " + ", ".join(rep.signers)
-            mark = signed if rep.problem is None else f"✗ {rep.problem}"
-            t.add_row(rep.id, rep.request, rep.sender, mark)
+            t.add_row(rep.id, rep.request, rep.sender, report_mark(rep.signers, rep.problem))
 
     def action_next_policy(self) -> None:
         self.policy_index += 1
@@ -163,6 +200,6 @@ class VerificationScreen(Screen[None]):
             return
         mid, family, requester, requested = self.request_ids[row]
         if requested != self.party:
-            self.notify("Only the requested party answers a request", severity="warning")
+            self.notify(_("Only the requested party answers a request"), severity="warning")
             return
         self.post_message(self.AnswerRequested(mid, family, requester))

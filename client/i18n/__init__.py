@@ -22,6 +22,7 @@ from .labels import (
     receipt_state,
     value_name,
 )
+from .phrases import phrase_text
 from .verdicts import reason_text, verdict_text
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "fmt_time",
     "language_from_env",
     "ngettext",
+    "phrase_text",
     "precedence_mark",
     "precedence_name",
     "reason_text",

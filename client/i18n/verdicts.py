@@ -1,9 +1,10 @@
 """A policy verdict in the officer's language.
 
 ``Verdict.summary()`` (protocol/) is English and stays the machine-stable form (JSON
-output carries it). Here the same facts are said again from the verdict's fields; its
-reasons are English phrases built by the policy engine, so the known shapes are
-recognised and re-said, and anything else is shown as the engine wrote it.
+output carries it). Here the same facts are said again from the verdict's fields: its
+reasons, notes, warnings and headline from their phrases (a code and parameters each,
+``phrases.py``). A verdict built without phrases (by older code) is English only: the
+reason shapes below are recognised and re-said, anything else is shown as written.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import re
 from collections.abc import Callable
 
 from hotline.protocol.policy import Verdict
+from hotline.protocol.policy_phrases import Phrase
 
 from .core import _
 from .formats import fmt_date, fmt_datetime, fmt_number
 from .labels import field_name
+from .phrases import phrase_text
 
-__all__ = ["reason_text", "verdict_text"]
+__all__ = ["reason_text", "said", "verdict_text"]
 
 
 def _num(text: str) -> str:
@@ -70,6 +73,7 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 
 
 def reason_text(reason: str) -> str:
+    """An English phrase without a code, re-said where its shape is known (the fallback)."""
     for pattern, say in _REASONS:
         m = pattern.fullmatch(reason)
         if m:
@@ -77,21 +81,27 @@ def reason_text(reason: str) -> str:
     return reason
 
 
-def verdict_text(v: Verdict, reply_done: bool = False) -> str:
-    """One line, the same facts as ``Verdict.summary()`` in the officer's language.
+def said(texts: tuple[str, ...], phrases: tuple[Phrase, ...]) -> list[str]:
+    """The phrases translated when they say the texts one for one; else the fallback."""
+    if phrases and len(phrases) == len(texts):
+        return [phrase_text(p) for p in phrases]
+    return [reason_text(t) for t in texts]
 
-    Headlines, notes and warnings are the engine's English phrases, shown as written
-    (like reasons it does not know).
-    """
+
+def verdict_text(v: Verdict, reply_done: bool = False) -> str:
+    """One line, the same facts as ``Verdict.summary()`` in the officer's language."""
+    notes = said(v.notes, v.note_phrases)
+    warnings = [f"⚠ {w}" for w in said(v.warnings, v.warning_phrases)]
     if not v.notifiable:
         head = _("not notifiable under {policy}").format(policy=v.policy)
-        return "; ".join([head, *v.notes, *(f"⚠ {w}" for w in v.warnings)])
-    if v.headline:
-        head = _("under {policy}: {headline}").format(policy=v.policy, headline=v.headline)
+        return "; ".join([head, *notes, *warnings])
+    headline = phrase_text(v.headline_phrase) if v.headline_phrase else v.headline
+    if headline:
+        head = _("under {policy}: {headline}").format(policy=v.policy, headline=headline)
     else:
         head = _("notifiable under {policy}").format(policy=v.policy)
     if v.reasons:
-        head += f" ({'; '.join(reason_text(r) for r in v.reasons)})"
+        head += f" ({'; '.join(said(v.reasons, v.reason_phrases))})"
     parts = [head]
     if v.observation_required:
         parts.append(_("observation must be invited"))
@@ -103,6 +113,4 @@ def verdict_text(v: Verdict, reply_done: bool = False) -> str:
         when = _("reply due by {time} UTC").format(time=fmt_datetime(v.reply_deadline_ms))
         late = " — " + _("OVERDUE") if v.overdue else " — " + _("answered LATE") if v.late else ""
         parts.append(when + late)
-    parts += v.notes
-    parts += [f"⚠ {w}" for w in v.warnings]
-    return "; ".join(parts)
+    return "; ".join(parts + notes + warnings)

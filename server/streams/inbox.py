@@ -113,6 +113,9 @@ class Inboxes:
         jobs = [(lane, ids) for lane, ids in by_lane.items() if ids]
         if not jobs:
             return 0
+        if len(jobs) == 1:  # the usual case: one XACK, no pipeline object
+            lane, ids = jobs[0]
+            return int(await self.r.xack(inbox_key(party, lane), device, *ids))
         pipe = self.r.pipeline(transaction=False)
         for lane, ids in jobs:
             pipe.xack(inbox_key(party, lane), device, *ids)

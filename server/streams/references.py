@@ -1,7 +1,8 @@
 """Inbox references resolved against the log (design D5): deliveries only from the log.
 
-An inbox entry is a reference ``{t, mid, log, n}``; what is delivered is always read
-from the log entry it names (from the hub's cache, or one XRANGE per miss, pipelined).
+An inbox entry is a reference ``{t, mid, n}`` under its log entry's id, or, appended
+out of order, ``{t, mid, log, n}`` naming it; what is delivered is always read from
+the log entry it names (from the hub's cache, or one XRANGE per miss, pipelined).
 A ``d`` field is never read. A reference the router cannot have written — no such log
 entry, a log entry not routed to this party or not in this lane, another message id or
 leaf index, an entry that does not decode — is *foreign*: it is moved to the party's

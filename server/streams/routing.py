@@ -30,7 +30,7 @@ class Routing:
 
     @guarded(UNREACHABLE)
     async def route(self, entries: Sequence[LogEntry]) -> RouteResult:
-        """Add a reference ``{t, mid, log, n}`` to each entry's parties' inboxes.
+        """Add a reference ``{t, mid, n}`` under the entry's id to its parties' inboxes.
 
         Idempotent: an entry already routed (a router that died mid-batch) is found
         and skipped. A log entry goes to exactly one lane of each party's inbox.
@@ -52,7 +52,7 @@ class Routing:
         for (party, _e), reply in zip(jobs, replies, strict=True):
             if isinstance(reply, Exception):
                 raise reply  # nothing is recorded as routed: the next attempt repeats it
-            code = int(reply[0])
+            code = int(reply)
             if code:
                 woke.add(party)
             if code == 2:

@@ -6,7 +6,8 @@ XLEN when missing (logs written before D4 migrate on their first new entry). Mod
 ``event`` appends; ``accept`` first checks the message id (idempotency, replay);
 ``receipt`` first raises the device's receipt rank (a lower or equal one is dropped).
 
-``ROUTE`` copies a reference into one inbox under the log entry's id (D5, issue 15 §9):
+``ROUTE`` copies a reference ``{t, mid, n}`` into one inbox under the log entry's id (D5,
+issue 15 §9); ``log`` is written only when the reference cannot have that id:
 an id at or below the inbox's top is not taken as "already routed" by order alone —
 only if that id is really there, or an earlier out-of-order copy is among the newest
 256 entries. Otherwise a foreign entry sits above it: the reference is appended with a
@@ -21,6 +22,7 @@ more round trip per accept burst); here EVALSHA is sent directly and a NOSCRIPT 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ class Script:
     name: str
     source: str
 
-    @property
+    @functools.cached_property
     def sha(self) -> str:
         return hashlib.sha1(self.source.encode()).hexdigest()
 
@@ -68,27 +70,25 @@ return {1, id, n}
 )
 
 # KEYS: inbox. ARGV: log id, kind (env|rcpt), mid, n ('' before D4).
-# Returns {1, id} routed, {0, id} already there, {2, id} appended above a foreign top.
+# Returns 1 routed, 0 already there, 2 appended above a foreign top (with its log id).
+# An integer, not the id: on the hub's hot path every reply element costs a parse.
 ROUTE: Final = Script(
     "route",
     """
-local function add(id)
-  return redis.pcall('XADD', KEYS[1], id, 't', ARGV[2], 'mid', ARGV[3], 'log', ARGV[1],
-                     'n', ARGV[4])
-end
-local res = add(ARGV[1])
-if type(res) ~= 'table' then return {1, res} end
+local res = redis.pcall('XADD', KEYS[1], ARGV[1], 't', ARGV[2], 'mid', ARGV[3], 'n', ARGV[4])
+if type(res) ~= 'table' then return 1 end
 if not string.find(res['err'] or '', 'equal or smaller', 1, true) then
   return redis.error_reply(res['err'])
 end
-if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) > 0 then return {0, ARGV[1]} end
+if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) > 0 then return 0 end
 for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 256)) do
   local f = e[2]
   for i = 1, #f, 2 do
-    if f[i] == 'log' and f[i + 1] == ARGV[1] then return {0, e[1]} end
+    if f[i] == 'log' and f[i + 1] == ARGV[1] then return 0 end
   end
 end
-return {2, add('*')}
+redis.call('XADD', KEYS[1], '*', 't', ARGV[2], 'mid', ARGV[3], 'log', ARGV[1], 'n', ARGV[4])
+return 2
 """,
 )
 
@@ -129,6 +129,8 @@ class Scripts:
         run one after another (their order is kept) and different keys concurrently.
         """
         if self.cluster:
+            return await self._per_key(jobs)
+        if len(jobs) == 1:  # the common single submit: no pipeline object to build
             return await self._per_key(jobs)
         replies = await self._send(jobs)
         missing = [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)]

@@ -402,6 +402,7 @@ def test_7_unsafe_persistence_refused(classic_home: Path, tmp_path: Path) -> Non
             capture_output=True,
             text=True,
             timeout=60,
+            env={**os.environ, "HOTLINE_HUB_METRICS_PORT": "0"},
         )
     finally:
         unsafe.stop()

@@ -43,6 +43,7 @@ def test_init_serve_send_listen_ack_status(tmp_path: Path) -> None:
     # serve with the embedded Redis (no --redis): a real redis-server under hub/redis
     hub = subprocess.Popen(
         [sys.executable, "-m", "hotline.client", "serve", "--home", str(home)],
+        env={**os.environ, "HOTLINE_HUB_METRICS_PORT": "0"},  # several hubs on this box
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,

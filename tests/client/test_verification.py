@@ -201,7 +201,7 @@ def test_cli_verification_and_calendar_show(classic_home: Path) -> None:
     assert "inspection  HR→RS" in r.stdout and "LATE" in r.stdout
     assert "✓ signed by BA/officer-1, HR/officer-1, ME/officer-1" in r.stdout
     r = hotline("calendar", "show", "--home", home, "--as", "ME", "--party", "RS", "--year", "2027")
-    assert r.returncode == 0 and "RS     2027  annual_calendar" in r.stdout
+    assert r.returncode == 0 and "RS     2027  Annual calendar" in r.stdout
     r = hotline(
         "calendar", "show", "--home", home, "--as", "ME", "--json", "--policy", "vienna-2011"
     )

@@ -31,7 +31,10 @@ async def test_health_ready_metrics(home: Path, redis_server: RedisProcess) -> N
         async with client(home, "RS", hub.url) as rs:
             assert await rs.wait_connected(10)
             await rs.send("HR", "link_test", {})
-        code, text = await _get(hub.http, home, "/metrics")
+        code, _ = await _get(hub.http, home, "/metrics")
+        assert code == 404  # per-party figures are not on the public listener
+        async with aiohttp.ClientSession() as s, s.get(hub.metrics_http + "/metrics") as r:
+            code, text = r.status, await r.text()
         assert code == 200
         assert "hotline_accepted_total 1" in text
         assert "# TYPE hotline_delivery_latency_seconds histogram" in text

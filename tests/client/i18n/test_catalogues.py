@@ -3,6 +3,7 @@ compiled .mo files match their .po sources; each catalogue is marked a draft."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -66,3 +67,29 @@ def test_compiled_catalogue_matches_its_source(folder: str) -> None:
 def test_each_catalogue_says_it_is_a_draft(folder: str) -> None:
     head = (LOCALE_DIR / folder / "LC_MESSAGES" / "hotline.po").read_text("utf-8")[:600]
     assert "DRAFT" in head and "review by native speakers" in head
+
+
+def _calls_in_fstrings(tree: ast.AST) -> list[int]:
+    """Lines where ``_()``/``ngettext()`` sits inside an f-string: Babel never extracts it."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in ("_", "ngettext")
+                    and inner.args
+                    and isinstance(inner.args[0], ast.Constant)
+                ):
+                    out.append(inner.lineno)
+    return out
+
+
+def test_no_message_id_hides_inside_an_f_string() -> None:
+    hidden = {
+        str(path.relative_to(CLIENT)): lines
+        for path in sorted(CLIENT.rglob("*.py"))
+        if (lines := _calls_in_fstrings(ast.parse(path.read_text("utf-8"))))
+    }
+    assert hidden == {}, f"move these _() calls out of their f-strings: {hidden}"
