@@ -23,6 +23,7 @@ from typing import Any
 
 from .store_attention import AlertRow, AttentionTables
 from .store_log import LOG_SCHEMA, LogStore
+from .store_receipts import ReceiptTables
 
 __all__ = ["AlertRow", "InboxRow", "Store"]
 
@@ -95,7 +96,7 @@ class Composed:
     id: bytes
 
 
-class Store(LogStore, AttentionTables):
+class Store(LogStore, ReceiptTables, AttentionTables):
     """One SQLite file per device; safe to share between a client and its UI thread."""
 
     def __init__(self, path: Path) -> None:
@@ -298,26 +299,6 @@ class Store(LogStore, AttentionTables):
             out.append(d)
         return out
 
-    # -- receipts ----------------------------------------------------------------
-    def record_receipt(self, mid: str, device: str, rank: int, at_ms: int) -> bool:
-        """Keep the highest state per device (and every state's time); True if it rose."""
-        with self._lock:
-            self._log_receipt(mid, device, rank, at_ms)
-            cur = self.db.execute(
-                "SELECT rank FROM receipts WHERE id=? AND device=?", (mid, device)
-            ).fetchone()
-            if cur and cur[0] >= rank:
-                return False
-            self.db.execute(
-                "INSERT OR REPLACE INTO receipts VALUES (?,?,?,?)", (mid, device, rank, at_ms)
-            )
-            return True
-
-    def receipts(self, mid: str) -> dict[str, int]:
-        return {
-            r[0]: int(r[1]) for r in self._x("SELECT device, rank FROM receipts WHERE id=?", (mid,))
-        }
-
     # -- inbox -------------------------------------------------------------------
     def store_incoming(self, row: dict[str, Any], envelope: bytes) -> bool:
         """Insert a received message once; False if it was already there (redelivery)."""
@@ -400,32 +381,3 @@ class Store(LogStore, AttentionTables):
             r[16],
             r[17] or "pending",
         )
-
-    def queue_receipt(self, mid: str, rank: int, data: bytes) -> None:
-        self._x("INSERT OR IGNORE INTO receipt_outbox VALUES (?,?,?)", (mid, rank, data))
-
-    def receipt_outbox(self) -> list[tuple[str, int, bytes]]:
-        return [
-            (r[0], int(r[1]), bytes(r[2]))
-            for r in self._x("SELECT id, rank, data FROM receipt_outbox ORDER BY rowid")
-        ]
-
-    def drop_receipts(self, mid: str) -> bool:
-        """Forget queued receipts for ``mid`` (refused for good); True if there were any."""
-        return self._x("DELETE FROM receipt_outbox WHERE id=?", (mid,)).rowcount > 0
-
-    def receipt_sent(self, mid: str, rank: int) -> None:
-        self._x("DELETE FROM receipt_outbox WHERE id=? AND rank<=?", (mid, rank))
-
-    # -- rosters / checkpoints --------------------------------------------------------
-    def save_roster(self, version: int, data: bytes) -> None:
-        self._x("INSERT OR IGNORE INTO rosters VALUES (?, ?)", (version, data))
-
-    def rosters(self) -> list[bytes]:
-        return [bytes(r[0]) for r in self._x("SELECT data FROM rosters ORDER BY version")]
-
-    def save_checkpoint(self, size: int, data: bytes) -> None:
-        self._x("INSERT OR IGNORE INTO checkpoints VALUES (?, ?)", (size, data))
-
-    def checkpoints(self) -> list[bytes]:
-        return [bytes(r[0]) for r in self._x("SELECT data FROM checkpoints ORDER BY size")]

@@ -1,4 +1,5 @@
-"""What a device's store keeps about the log: seen ids, pending proofs, refusals.
+"""What a device's store keeps about the log: seen ids, proofs owed, refusals, rosters,
+checkpoints.
 
 A mixin of :class:`~.store.Store` (one SQLite file per device). Why these live in the
 store and not in memory: a device that restarts must still know which ids it accepted
@@ -91,3 +92,16 @@ class LogStore:
         ).fetchall()
         keys = ("delivery", "index", "code", "message", "at_ms")
         return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    # -- rosters / checkpoints --------------------------------------------------------
+    def save_roster(self, version: int, data: bytes) -> None:
+        self._x("INSERT OR IGNORE INTO rosters VALUES (?, ?)", (version, data))
+
+    def rosters(self) -> list[bytes]:
+        return [bytes(r[0]) for r in self._x("SELECT data FROM rosters ORDER BY version")]
+
+    def save_checkpoint(self, size: int, data: bytes) -> None:
+        self._x("INSERT OR IGNORE INTO checkpoints VALUES (?, ?)", (size, data))
+
+    def checkpoints(self) -> list[bytes]:
+        return [bytes(r[0]) for r in self._x("SELECT data FROM checkpoints ORDER BY size")]
