@@ -92,6 +92,12 @@ class HubClient:
             on_state=self._set_state,
             clock=self._now,
         )
+        self._compose_parts()
+        self._worker: FrameWorker | None = None
+        self._worker_task: asyncio.Task[None] | None = None
+
+    def _compose_parts(self) -> None:
+        """The outbox, the log watch and the inbound path share the device's plumbing."""
         parts: dict[str, Any] = {
             "device": self.device,
             "store": self.store,
@@ -103,8 +109,6 @@ class HubClient:
         self.outbox = Outbox(**parts)
         self.watch = LogWatch(**parts, on_proven=self._proven)
         self.inbound = Inbound(**parts, rules=Rules(), owe_proof=self.watch.owe)
-        self._worker: FrameWorker | None = None
-        self._worker_task: asyncio.Task[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------
     def _now(self) -> int:

@@ -78,37 +78,42 @@ class Outbox:
         Returns status ``accepted``/``duplicate``, ``refused`` (with the code and the fix;
         out of the outbox for good), or ``queued`` (no answer in time; kept and resent).
         """
-        roster = self.rosters.current
-        recipients = expand_recipients(to, roster, self.device.party)
-        t = self._clock()
+        recipients = expand_recipients(to, self.rosters.current, self.device.party)
+        refs = {"in_reply_to": in_reply_to, "supersedes": supersedes}
+        build = self._builder(recipients, family, body, precedence, exercise, refs)
+        built = await self.queue(build)
+        return await self._submit(built.id, built.envelope, timeout)
+
+    def _builder(
+        self,
+        recipients: tuple[str, ...],
+        family: str,
+        body: dict[str, Any],
+        precedence: str | None,
+        exercise: bool,
+        refs: dict[str, str | None],
+    ) -> Callable[[int], Composed]:
+        """What the outbox calls with the next sequence number, inside its commit."""
+        roster, t = self.rosters.current, self._clock()
 
         def build(seq: int) -> Composed:
             env, clean = compose(
-                self.device,
-                roster,
-                recipients=recipients,
-                family=family,
-                body=body,
-                seq=seq,
-                now_ms=t,
-                precedence=precedence,
-                exercise=exercise,
-                in_reply_to=parse_id_text(in_reply_to) if in_reply_to else None,
-                supersedes=parse_id_text(supersedes) if supersedes else None,
-            )
+                self.device, roster, recipients=recipients, family=family, body=body,
+                seq=seq, now_ms=t, precedence=precedence, exercise=exercise,
+                **{k: parse_id_text(v) if v else None for k, v in refs.items()},
+            )  # fmt: skip
             sent = {
                 "family": family,
                 "recipients": recipients,
                 "precedence": env.precedence,
                 "exercise": exercise,
                 "body": clean,
-                "in_reply_to": in_reply_to,
+                "in_reply_to": refs["in_reply_to"],
             }
             self.store.remember(env, env.encode(), t)  # its own id, for R0 when it comes back
             return Composed(id_text(env.id), env.encode(), t, sent, env.id)
 
-        built = await self.queue(build)
-        return await self._submit(built.id, built.envelope, timeout)
+        return build
 
     async def queue(self, build: Callable[[int], Composed]) -> Composed:
         """Write to the outbox; sends made in the same loop turn share one commit.

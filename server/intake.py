@@ -122,6 +122,23 @@ class Intake:
         metas = await self.streams.log.message_metas(
             sorted({r for e in envs.values() for r in _references(e)})
         )
+        todo = self._judge(items, envs, metas, auth, now_ms, out)
+        await self._persist(todo, out)
+        await self._audit_refusals(items, envs, out, auth, now_ms)
+        done = [r for r in out if r is not None]
+        assert len(done) == len(items)  # every envelope has its answer
+        return done
+
+    def _judge(
+        self,
+        items: Sequence[tuple[bytes | None, bytes]],
+        envs: dict[int, Envelope],
+        metas: dict[str, MessageMeta],
+        auth: RosterDevice | None,
+        now_ms: int,
+        out: list[Any],
+    ) -> list[tuple[int, Envelope, tuple[Any, ...]]]:
+        """The acceptance rule for each; answers duplicates and refusals in ``out``."""
         seen, roster = _Prefetched(metas), self.roster.current
         todo: list[tuple[int, Envelope, tuple[Any, ...]]] = []
         for i, env in envs.items():
@@ -140,11 +157,7 @@ class Intake:
                 continue
             event = self.signer.event("accepted", now_ms, data, rv=roster.version)
             todo.append((i, env, self._accept_args(env, data, event)))
-        await self._persist(todo, out)
-        await self._audit_refusals(items, envs, out, auth, now_ms)
-        done = [r for r in out if r is not None]
-        assert len(done) == len(items)  # every envelope has its answer
-        return done
+        return todo
 
     def _decode(self, sid: bytes | None, data: bytes) -> Envelope:
         env = Envelope.decode(data)

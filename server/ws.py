@@ -21,7 +21,7 @@ from hotline.protocol.frames import Bye, Frame
 from hotline.runtime.clock import now_ms
 from hotline.runtime.supervise import Supervised
 
-from .appkeys import LOG_TREE, METRICS, REGISTRY, ROSTER, SETTINGS, SOCKETS, SUPERVISOR
+from .appkeys import HEALTH, LOG_TREE, METRICS, REGISTRY, ROSTER, SETTINGS, SOCKETS, SUPERVISOR
 from .delivery import DeliveryPump
 from .device_requests import DeviceRequests
 from .streams import InboxEntry
@@ -121,6 +121,9 @@ class DeviceSocket:
         latest = self.app[LOG_TREE].latest
         self.conn.welcome(newer, latest.encode(light=True) if latest else None)
         self.device_id, self.party = ev.device.id, ev.device.party
+        alarm = self.app[HEALTH].integrity
+        if alarm:  # a device connecting after the alarm hears it too
+            self.conn.alert("integrity_alarm", alarm, now_ms())
 
     async def _serve(self) -> None:
         requests = DeviceRequests(self.app, self.conn, self.kick)
