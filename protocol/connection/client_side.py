@@ -138,7 +138,9 @@ class ClientConnection(Endpoint):
             return
         self.hub, self._hub_clock = ch.hub, ch.at_ms
         sig = self._key.sign(auth_payload(ch.hub, ch.conn, ch.nonce, self.device, now_ms))
-        self._send(Auth(self.device, now_ms, sig, self.roster_version, self.checkpoint_size))
+        self._send(
+            Auth(self.device, now_ms, sig, self.roster_version, self.checkpoint_size), urgent=True
+        )
 
     def _welcomed(self, w: Welcome) -> None:
         if w.device != self.device or w.hub != self.hub:

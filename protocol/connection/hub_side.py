@@ -120,7 +120,7 @@ class HubConnection(Endpoint):
         self.limits = limits
         self.device: RosterDevice | None = None
         self._events: list[HubEvent] = []
-        self._send(Challenge(hub, conn_id, nonce, now_ms))
+        self._send(Challenge(hub, conn_id, nonce, now_ms), urgent=True)
 
     # -- input -----------------------------------------------------------------
     def receive_data(self, data: bytes, now_ms: int) -> None:
@@ -242,7 +242,9 @@ class HubConnection(Endpoint):
         """Open the session: welcome, the newer roster versions, the latest checkpoint."""
         if self.device is None:
             raise StateError("welcome before the device authenticated")
-        self._send(Welcome(self.device.id, self.roster.version, self.hub))
+        # urgent: nothing the hub queues next (an urgent delivery, an alert) may reach the
+        # device before the welcome that opens its session
+        self._send(Welcome(self.device.id, self.roster.version, self.hub), urgent=True)
         for data in rosters:
             self._send(RosterPush(data))
         if checkpoint is not None:

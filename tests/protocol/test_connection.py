@@ -352,3 +352,14 @@ def test_table_is_complete_for_open_state() -> None:
     assert all(("client", "open", t) in TRANSITIONS for t in CLIENT_REQUESTS)
     assert all(("hub", "open", t) in TRANSITIONS for t in HUB_ANSWERS)
     assert Welcome.TYPE == "welcome"
+
+
+def test_an_urgent_frame_never_overtakes_the_welcome() -> None:
+    # an alert queued right after the welcome (the hub's integrity alarm on connect)
+    hub, cli = hub_end(), client_end()
+    pump(hub, cli)
+    hub.events_received()
+    hub.welcome([b"r"], b"c")
+    hub.alert("integrity_alarm", "x", T0)
+    pump(hub, cli)
+    assert cli.state == "open" and cli.failure is None

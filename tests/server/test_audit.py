@@ -30,6 +30,7 @@ from hotline.protocol.audit import (
 from hotline.protocol.merkle import Frontier, leaf_hash
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import CHECKPOINTS, COUNTER, LOG
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub, wait_for
 
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
@@ -218,10 +219,16 @@ async def test_party_client_detects_forked_history(
             hub = await start_hub(home, redis_server.url, port=hub.port)
             # BA reconnects, is shown the forged checkpoint and cannot square it with its own
             found: list[SecurityAlert] = []
-            while not any("forked history" in e.detail for e in found):
-                ev = await asyncio.wait_for(alerts.get(), 20)
-                if isinstance(ev, SecurityAlert):
-                    found.append(ev)
+            seen: list[object] = []
+            try:
+                async with asyncio.timeout(60 * TIMEOUT_FACTOR):  # one bound for the lot
+                    while not any("forked history" in e.detail for e in found):
+                        ev = await alerts.get()
+                        seen.append(ev)
+                        if isinstance(ev, SecurityAlert):
+                            found.append(ev)
+            except TimeoutError:
+                raise AssertionError(f"no fork alarm; events: {seen}") from None
             assert ba.watch.held is not None and ba.watch.held.root != forged.root  # not adopted
             assert any(e.detail.startswith("forked history") for e in found)
     finally:
