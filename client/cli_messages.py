@@ -19,12 +19,13 @@ from hotline.runtime.clock import now_ms
 from .alerts import keep_alert
 from .cli_check import load_body
 from .cli_common import EXIT, CliError, emit, note_unseen, resolve_as, run_async
-from .compose import verdicts
+from .compose import expand_recipients
 from .events import Event, MessageReceived, ReceiptUpdated, SecurityAlert, SendResult
 from .home import Home
 from .hub_client import HubClient
 from .i18n import _, verdict_text
 from .search import AmbiguousId, UnknownId, resolve_id
+from .verification import check_message
 
 __all__ = [
     "SENDERS",
@@ -150,12 +151,12 @@ def cmd_send(a: argparse.Namespace) -> int:
                 action=clean["action"]
             )
         )
-    vs = verdicts(a.family, clean, now_ms(), home.policies, now_ms())
-    for v in vs:
-        print(_("policy: {verdict}").format(verdict=verdict_text(v)), file=sys.stderr)
 
     async def go() -> int:
         async with connected(home, a, SENDERS) as conn:
+            vs = _verdicts(conn.client, a, clean, home.policies)
+            for v in vs:
+                print(_("policy: {verdict}").format(verdict=verdict_text(v)), file=sys.stderr)
             res: SendResult = await conn.client.send(
                 a.to,
                 a.family,
@@ -185,6 +186,20 @@ def cmd_send(a: argparse.Namespace) -> int:
         return EXIT["ok"]
 
     return run_async(go())
+
+
+def _verdicts(
+    client: HubClient, a: argparse.Namespace, body: Any, policies: Any, now: int | None = None
+) -> list[Any]:
+    """The same check as `hotline check` and the compose screen, with this device's
+    history: quota used, calendar, reply deadlines (issue 18)."""
+    party = client.device.party
+    recipients = expand_recipients(a.to, client.roster, party)
+    return check_message(
+        client.store, client.roster, party, a.family, body, recipients=recipients,
+        policies=policies, now_ms=now or now_ms(), in_reply_to=a.reply_to,
+        supersedes=a.supersedes,
+    ).verdicts  # fmt: skip
 
 
 def cmd_listen(a: argparse.Namespace) -> int:

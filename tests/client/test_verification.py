@@ -268,3 +268,17 @@ async def test_compose_shows_the_same_check_as_the_cli(classic_home: Path) -> No
         assert [verdict_text(v) for v in expected.verdicts] == shown.splitlines()
         assert "quota from HR exhausted: RS may decline (1 of 1 from HR in 2027, §76)" in shown
     hr.store.close()
+
+
+def test_send_states_the_quota_from_the_devices_history(classic_home: Path) -> None:
+    """`hotline send` judges with what the device holds, like `check` and compose."""
+    import argparse
+
+    from hotline.client.cli_messages import _verdicts
+
+    hr = seeded_client(classic_home, "HR")
+    body = inspection_request("2027-06-10", "HR", team=[{"name": "A", "party": "HR"}])
+    a = argparse.Namespace(to="all", family="inspection_request", reply_to=None, supersedes=None)
+    texts = [v.summary() for v in _verdicts(hr, a, body, POLICIES, NOW)]
+    assert any("quota from HR exhausted: RS may decline" in t for t in texts), texts
+    hr.store.close()
