@@ -1,0 +1,86 @@
+"""A refusal is a refusal (issue 16 item 3): one test per error code the hub can answer.
+
+The outbox is driven through its seams: a real store, the socket side recorded. A
+transient code keeps the message in the outbox (it is resent); every other code moves it
+out for good into ``refused`` with the code and the hub's reason, and the sender is told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotline.client.events import Event, SendRejected
+from hotline.client.home import Home
+from hotline.client.outbox import Outbox
+from hotline.client.rosters import RosterBook
+from hotline.client.store import Store
+from hotline.protocol import parse_id_text
+from hotline.protocol.errors import _BY_CODE, ProtocolError
+from hotline.protocol.frames import Error
+from hotline.runtime.clock import now_ms
+
+CODES = sorted(_BY_CODE)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.submits: list[bytes] = []
+
+    def submit(self, mid: bytes, envelope: bytes) -> None:
+        self.submits.append(mid)
+
+    def receipt(self, data: bytes, urgent: bool = False) -> None:
+        pass  # receipts are not what this test is about
+
+
+def _outbox(home: Path) -> tuple[Outbox, Store, list[Event], Recorder]:
+    h = Home(home)
+    dev = h.device("RS/officer-1")
+    store = Store(dev.directory / "store.sqlite")
+    events: list[Event] = []
+    rec = Recorder()
+
+    async def send(op: Callable[[Any], None]) -> None:
+        op(rec)
+
+    box = Outbox(device=dev, store=store, rosters=RosterBook(h.rosters()), send=send,
+                 emit=events.append, clock=now_ms)  # fmt: skip
+    return box, store, events, rec
+
+
+@pytest.mark.parametrize("code", CODES)
+async def test_each_refusal_code(home: Path, code: str) -> None:
+    box, store, events, rec = _outbox(home)
+    res = await box.send("HR", "hotline_message", {"text": "x", "lang": "en"}, timeout=0)
+    assert res.status == "queued" and store.in_outbox(res.id)
+    assert rec.submits == [parse_id_text(res.id)]  # durable first, then submitted
+    transient = _BY_CODE[code].transient
+    handled = box.on_error(Error(code, f"the hub says {code}", parse_id_text(res.id)))
+    assert handled
+    box.cancel_retries()
+    sent = {s["id"]: s for s in store.sent()}[res.id]
+    if transient:  # nothing was promised; it stays and goes again
+        assert store.in_outbox(res.id) and sent["state"] == "queued"
+        assert not [e for e in events if isinstance(e, SendRejected)]
+    else:  # never resent: the same bytes would be refused (and audited) again
+        assert not store.in_outbox(res.id) and sent["state"] == "refused"
+        assert sent["error"].startswith(f"{code}: the hub says {code}")
+        (ev,) = [e for e in events if isinstance(e, SendRejected)]
+        assert ev.id == res.id and ev.code == code
+    store.close()
+
+
+def test_the_transient_codes_are_the_few_that_may_succeed_later() -> None:
+    transient = sorted(c for c, cls in _BY_CODE.items() if cls.transient)
+    assert transient == [
+        "integrity_alarm",
+        "internal_error",
+        "rate_limited",
+        "roster_behind",
+        "unavailable",
+    ]
+    assert not ProtocolError.transient
