@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from hotline.protocol import ProtocolError, SchemaError, Unavailable, WrongRole, pack, parse_id_text
+from hotline.protocol import SchemaError, Unavailable, WrongRole, pack, parse_id_text
 from hotline.protocol.audit import MAGIC, Checkpoint, bundle_record
-from hotline.protocol.errors import NotFound
+from hotline.protocol.errors import IntegrityAlarm, NotFound
 from hotline.runtime.clock import now_ms
 
 from ..appkeys import CHECKPOINTER, LOG_TREE, ROSTER, SIGNER, STREAMS, VIEW, WITNESSES
@@ -51,7 +51,7 @@ async def covered_checkpoint(
         if signer.integrity_error:
             if alarmed_ok:
                 return cp
-            raise ProtocolError(f"log integrity alarm: {signer.integrity_error}")
+            raise IntegrityAlarm(f"log integrity alarm: {signer.integrity_error}")
         if time.monotonic() > deadline:
             return cp
         if not asked:
