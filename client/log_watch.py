@@ -101,16 +101,18 @@ class LogWatch:
         if cp is None:
             return  # an answer for a checkpoint we no longer hold as newest: asked again
         res = self.queue.resolve(cp.size, cp.root, frame.proofs)
-        for key in res.proven:
-            self.store.proof_done(key)
-        for key, why in res.failed:
-            self.store.proof_done(key)
-            self._alarm("security", key, f"not in the witnessed log: {why}")
-            if key.startswith("msg:"):
-                self.store.set_proof(key[4:], "failed", f"not_in_log: {why}")
         proven = [k[4:] for k in res.proven if k.startswith("msg:")]
-        for mid in proven:
-            self.store.set_proof(mid, "proven")
+        with self.store.transaction():  # one commit per answer: two per message cost ~0.7 ms
+            for key in res.proven:
+                self.store.proof_done(key)
+            for mid in proven:
+                self.store.set_proof(mid, "proven")
+            for key, why in res.failed:
+                self.store.proof_done(key)
+                if key.startswith("msg:"):
+                    self.store.set_proof(key[4:], "failed", f"not_in_log: {why}")
+        for key, why in res.failed:
+            self._alarm("security", key, f"not in the witnessed log: {why}")
         if proven:
             await self._on_proven(proven)
 

@@ -32,6 +32,7 @@ from ..receipts import Receipt
 from ..roster import Roster
 from ..witness import fork_between
 from .findings import WARNING, Finding, finding
+from .fork_proofs import on_its_face
 from .walk import CheckContext, Chunk, First
 
 __all__ = ["check_chunk"]
@@ -147,6 +148,8 @@ def _fork_proof(ev: LogEvent, roster: Roster, pos: int, sid: str) -> list[Findin
             )
         ]
     if fork is None:
+        if not on_its_face(a, b):
+            return []  # judged against the log (fork_proofs.py)
         return [finding("fork", "a fork proof of two checkpoints that agree", pos, sid, WARNING)]
     return [finding("fork", f"a party published a fork proof: {fork.message}", pos, sid)]
 

@@ -23,6 +23,7 @@ from ..roster import Roster
 from .bundle import Bundle, read_bundle_prefix
 from .entries import check_chunk
 from .findings import AuditReport, Finding, finding, merge_findings
+from .fork_proofs import judge_fork_proofs
 from .options import STRICT, AuditOptions
 from .rosters import verify_rosters
 from .tree import Claim, check_roots, diff_leaves, hub_chain, hub_forks
@@ -113,7 +114,9 @@ def _log_findings(
     hub = str(b.header.get("hub") or (hc.final.hub if hc.final else ""))
     w = read_cosignatures(b.cosignatures, hub_cps, hub, roster_at)
     found += w.findings
-    found += check_roots((*hc.expected, *index.leaves[end:]), [*claims, *w.claims], n)
+    reference = (*hc.expected, *index.leaves[end:])
+    found += check_roots(reference, [*claims, *w.claims], n)
+    found += judge_fork_proofs(index.forks, reference, roster_at)
     size = hc.final.size if hc.final else n
     q = quorum_finding(hc.final, w.valid, roster_at(size), options, n)
     found += [q] if q else []

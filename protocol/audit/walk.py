@@ -62,6 +62,7 @@ class ChunkIndex:
     rosters: tuple[tuple[int, str, bytes], ...]  # position, stream id, roster key
     messages: tuple[tuple[int, bytes, SeenMessage], ...]  # position, id, facts
     refs: frozenset[bytes]  # every id the chunk's entries carry or name
+    forks: tuple[tuple[int, str, bytes], ...] = ()  # position, stream id, fork proof payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class LogIndex:
     first: dict[bytes, First]
     refs: tuple[frozenset[bytes], ...]  # per chunk, in chunk order
     findings: tuple[Finding, ...] = ()
+    forks: tuple[tuple[int, str, bytes], ...] = ()  # every fork_proof entry, in log order
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ def _facts(ev: LogEvent) -> tuple[tuple[bytes, SeenMessage] | None, set[bytes]]:
 
 def index_chunk(chunk: Chunk) -> ChunkIndex:
     """Index one chunk: leaf hashes, roster entries, accepted ids, ids referred to."""
-    leaves, rosters, messages = [], [], []
+    leaves, rosters, messages, forks = [], [], [], []
     refs: set[bytes] = set()
     for k, (sid, data) in enumerate(chunk.entries):
         pos = chunk.lo + k
@@ -121,11 +123,15 @@ def index_chunk(chunk: Chunk) -> ChunkIndex:
             continue
         if ev.type == "roster":
             rosters.append((pos, sid, roster_key(ev.payload)))
+        elif ev.type == "fork_proof":
+            forks.append((pos, sid, ev.payload))
         msg, more = _facts(ev)
         refs |= more
         if msg is not None:
             messages.append((pos, *msg))
-    return ChunkIndex(chunk.lo, tuple(leaves), tuple(rosters), tuple(messages), frozenset(refs))
+    return ChunkIndex(
+        chunk.lo, tuple(leaves), tuple(rosters), tuple(messages), frozenset(refs), tuple(forks)
+    )
 
 
 def merge_indexes(
@@ -143,7 +149,8 @@ def merge_indexes(
             first.setdefault(mid, (pos, msg))
     timeline, found = RosterTimeline.build(announced, chain, raw)
     refs = tuple(p.refs for p in ordered)
-    return LogIndex(tuple(leaves), timeline, first, refs, tuple(found))
+    forks = tuple(f for p in ordered for f in p.forks)
+    return LogIndex(tuple(leaves), timeline, first, refs, tuple(found), forks)
 
 
 def check_context(

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from hotline.protocol import ProtocolError, SchemaError, Unavailable, WrongRole, pack, parse_id_text
+from hotline.protocol import SchemaError, Unavailable, WrongRole, pack, parse_id_text
 from hotline.protocol.audit import MAGIC, Checkpoint, bundle_record
-from hotline.protocol.errors import NotFound
+from hotline.protocol.errors import IntegrityAlarm, NotFound
 from hotline.runtime.clock import now_ms
 
 from ..appkeys import CHECKPOINTER, LOG_TREE, ROSTER, SIGNER, STREAMS, VIEW, WITNESSES
@@ -33,9 +33,13 @@ def msgpack_response(obj: object) -> web.Response:
 
 
 async def covered_checkpoint(
-    app: web.Application, want: int, timeout: float = 10.0
+    app: web.Application, want: int, timeout: float = 10.0, *, alarmed_ok: bool = False
 ) -> Checkpoint | None:
-    """Ask the signer for a checkpoint covering ``want`` entries and wait for it."""
+    """Ask the signer for a checkpoint covering ``want`` entries and wait for it.
+
+    ``alarmed_ok``: under an integrity alarm nothing new is signed; return the newest
+    checkpoint there is instead of refusing (the audit export is the evidence).
+    """
     streams, signer = app[STREAMS], app[CHECKPOINTER]
     deadline = time.monotonic() + timeout
     asked = False
@@ -45,7 +49,9 @@ async def covered_checkpoint(
         if cp and cp.size >= want:
             return cp
         if signer.integrity_error:
-            raise ProtocolError(f"log integrity alarm: {signer.integrity_error}")
+            if alarmed_ok:
+                return cp
+            raise IntegrityAlarm(f"log integrity alarm: {signer.integrity_error}")
         if time.monotonic() > deadline:
             return cp
         if not asked:
@@ -129,7 +135,9 @@ async def export(request: web.Request) -> web.StreamResponse:
         raise WrongRole(f"{dev.id} is a {dev.role}: exports are for auditors")
     to_ms = strict_int(request.query, "to_ms") if "to_ms" in request.query else 0
     from_ms = strict_int(request.query, "from_ms") if "from_ms" in request.query else 0
-    final = await covered_checkpoint(app, await streams.log.length())
+    # An integrity alarm is exactly when an auditor needs the log: export what there is
+    # (the foreign entry and everything after it show as findings), never refuse.
+    final = await covered_checkpoint(app, await streams.log.length(), alarmed_ok=True)
     if final is not None:
         await _witnessed(app, final)
     resp = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
