@@ -55,6 +55,7 @@ class _Burst:
     messages: list[tuple[LoggedMessage, dict[str, Any]]] = field(default_factory=list)
     receipts: list[tuple[str, LoggedReceipt]] = field(default_factory=list)
     notices: list[tuple[str, LoggedNotice]] = field(default_factory=list)
+    replays: list[tuple[str, str, int, int]] = field(default_factory=list)
     refused: list[tuple[Deliver, ProtocolError]] = field(default_factory=list)
     handled: list[str] = field(default_factory=list)
 
@@ -126,8 +127,13 @@ class Inbound:
             burst.refused.append((d, exc))
             return True
         if isinstance(logged, LoggedMessage):
-            if not logged.duplicate:  # a redelivery, or this device's own message back
+            if not logged.duplicate:
                 burst.messages.append((logged, self._row(logged, d.delivery)))
+            else:  # a redelivery, this device's own message back — or a replay in the log
+                mid = id_text(logged.envelope.id)
+                held = self.store.log_index(mid)
+                if held is not None and held != logged.index:
+                    burst.replays.append((d.delivery, mid, held, logged.index))
         elif isinstance(logged, LoggedReceipt):
             burst.receipts.append((d.delivery, logged))
         else:
@@ -191,6 +197,10 @@ class Inbound:
                 alerts.append(self._notice(delivery, note))
             for d, exc in burst.refused:
                 alerts.append(self._refuse(d, exc, now))
+            for delivery, mid, held, again in burst.replays:
+                text = f"replay in the log: message {mid} is entry {held} and again entry {again}"
+                log.error("ALERT %s", text)
+                alerts.append(SecurityAlert(delivery, text))
         for mid in shown:
             msg = self.store.get(mid)
             if msg is not None:

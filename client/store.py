@@ -337,6 +337,11 @@ class Store(LogStore, ReceiptTables, AttentionTables):
         else:
             self._x("UPDATE inbox SET proof=?, verified=0, error=? WHERE id=?", (state, error, mid))
 
+    def log_index(self, mid: str) -> int | None:
+        """The log position (leaf index) a stored message was delivered from."""
+        r = self._x("SELECT log_index FROM inbox WHERE id=?", (mid,)).fetchone()
+        return int(r[0]) if r and r[0] is not None else None
+
     def set_my_rank(self, mid: str, rank: int) -> bool:
         cur = self._x("UPDATE inbox SET my_rank=? WHERE id=? AND my_rank < ?", (rank, mid, rank))
         return cur.rowcount == 1

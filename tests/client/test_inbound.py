@@ -183,3 +183,18 @@ async def test_a_failed_commit_acks_nothing(home: Path) -> None:
     with pytest.raises(sqlite3.DatabaseError):
         await h.inbound.handle([Deliver("1-0", h.entry(env), 0)])
     assert h.acks == [] and h.store.lookup(env.id) is None  # rolled back whole
+
+
+async def test_the_same_message_at_a_second_log_position_is_alerted(home: Path) -> None:
+    # a redelivery has the same index and is quietly deduplicated; the very bytes at another
+    # position mean someone appended them to the log again
+    h = Harness(home)
+    env = h.envelope()
+    entry = h.entry(env)
+    await h.inbound.handle([Deliver("1-0", entry, 3)])
+    await h.inbound.handle([Deliver("1-0", entry, 3)])  # a redelivery: nothing to say
+    assert not [e for e in h.events if isinstance(e, SecurityAlert)]
+    await h.inbound.handle([Deliver("9-0", entry, 11)])
+    (alert,) = [e for e in h.events if isinstance(e, SecurityAlert)]
+    assert "replay in the log" in alert.detail and "entry 3" in alert.detail
+    assert [m.id for m in h.store.inbox()] == [id_text(env.id)]  # still shown once
