@@ -228,14 +228,24 @@ def check_receipt(
     seen: Seen,
     rules: Rules = Rules(),
     authenticated: str | None = None,
+    reference_known: bool = True,
 ) -> Decision:
-    """Apply the receipt rule (docs/protocol.md §6.4, R13-R16); raise the first refusal."""
+    """Apply the receipt rule (docs/protocol.md §6.4, R13-R16); raise the first refusal.
+
+    Args:
+        reference_known: the verifier holds the whole log (hub, auditor). A client holds
+            part of it: a receipt about a message it does not hold (yet — a redelivery
+            after a Redis restart may bring the receipt first) is not judged by R16 there;
+            the hub and the auditor judge it with the message.
+    """
     dev = _device(roster, rc.device, at_ms, RECEIPT_ROLES)  # R13 (= R1-R4 for signers)
     if authenticated is not None and authenticated != rc.device:  # R14
         raise SenderMismatch(f"authenticated as {authenticated}, receipt is from {rc.device}")
     rc.verify(dev.verify_key)  # R15
     msg = seen.lookup(rc.message_id)  # R16
     if msg is None:
+        if not reference_known:
+            return Decision()
         raise UnknownReference("the receipt names no accepted message", field="message_id")
     if rc.party not in msg.recipients:
         raise RecipientError(f"{rc.party} is not a recipient of this message")

@@ -124,7 +124,9 @@ def read_delivery(
         return LoggedMessage(ev, env, ev.payload, leaf, index, d.duplicate)
     if ev.type == "receipt":
         rc = Receipt.decode(ev.payload)
-        check_receipt(rc, roster=roster, at_ms=ev.at_ms, seen=seen, rules=rules)
+        check_receipt(
+            rc, roster=roster, at_ms=ev.at_ms, seen=seen, rules=rules, reference_known=False
+        )
         return LoggedReceipt(ev, rc, leaf, index)
     if ev.type in ("fork_proof", "alert"):
         return LoggedNotice(ev, leaf, index)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Final
 
+from hotline.protocol import Unavailable
 from hotline.protocol.checkpoint import Checkpoint
+from hotline.runtime.backoff import Backoff
 
 from .log_tree import LogTree
 from .registry import Registry
@@ -34,8 +36,16 @@ class CheckpointFeed:
         await self._take(await self.streams.checkpoints.after(self.cursor, None), push=False)
 
     async def run(self) -> None:
+        backoff = Backoff()
         while True:
-            await self._take(await self.streams.checkpoints.after(self.cursor, BLOCK_MS))
+            try:
+                items = await self.streams.checkpoints.after(self.cursor, BLOCK_MS)
+            except Unavailable as exc:  # Redis away: not a crash, wait for it (like the router)
+                log.warning("checkpoint feed paused: %s", exc.message)
+                await backoff.wait()
+                continue
+            backoff.reset()
+            await self._take(items)
 
     async def _take(self, items: list[tuple[str, bytes]], push: bool = True) -> None:
         for sid, raw in items:

@@ -114,8 +114,10 @@ def _receipt_deliveries(rs: Envelope) -> list[dict]:
         _deliver("receipt", "HR's receipt reaches the sender", e,
                  ok(type="receipt", message_id=rs.id.hex()), device="RS/officer-1",
                  seen=[seen(rs)]),
-        _deliver("receipt-for-unknown-message", "the device holds no such message", e,
-                 err("unknown_reference"), device="RS/officer-1"),
+        _deliver("receipt-for-unknown-message", "a device holds part of the log: a receipt "
+                 "about a message it does not hold is not judged by R16 there (the hub and "
+                 "the auditor do)", e, ok(type="receipt", message_id=rs.id.hex()),
+                 device="RS/officer-1"),
     ]  # fmt: skip
 
 
