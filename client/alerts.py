@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from hotline.protocol.register import RegisterAlert
 from hotline.runtime.clock import now_ms
 
 from .events import Event, SecurityAlert
@@ -24,14 +25,14 @@ def keep_alert(store: Store, ev: SecurityAlert, at_ms: int) -> bool:
     return store.add_alert("security", ev.detail, at_ms, ev.id, key=f"security:{ev.id}:{ev.detail}")
 
 
-def sync_register_alerts(store: Store, party: str, at_ms: int) -> list[str]:
-    """Keep every register alert the store's notices imply; returns the new ones' text."""
+def sync_register_alerts(store: Store, party: str, at_ms: int) -> list[RegisterAlert]:
+    """Keep every register alert the store's notices imply; returns the new ones."""
     _holdings, alerts, _policy = register_for(store, party)
     new = []
     for al in alerts:
         key = f"register:{al.notice_id}:{al.kind}:{al.category}"
-        if store.add_alert("register", al.message, at_ms, al.notice_id, key=key):
-            new.append(al.message)
+        if store.add_alert("register", al.message, at_ms, al.notice_id, key=key, phrase=al.phrase):
+            new.append(al)
     return new
 
 

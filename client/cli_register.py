@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .cli_common import EXIT, emit
 from .home import Home
+from .i18n import _, category_name, phrase_text
 from .register import register_for
 from .store import Store
 
@@ -33,29 +34,32 @@ def cmd_show(a: argparse.Namespace) -> int:
                     h.to_json(policy.ceilings.get(h.party, {}).get(h.category)) for h in rows
                 ],
                 "alerts": [
-                    asdict(a_) for a_ in alerts if not a.party or a_.party == a.party.upper()
+                    {**asdict(a_), "message": a_.message}
+                    for a_ in alerts
+                    if not a.party or a_.party == a.party.upper()
                 ],
             }
         )
         return EXIT["ok"]
-    print(
-        f"Regional arms register as seen by {dev.id} — ceilings: {policy.id}"
-        f"{' (EXAMPLE)' if policy.example else ''}"
+    title = _("Regional arms register as seen by {device} — ceilings: {policy}").format(
+        device=dev.id, policy=policy.id
     )
+    print(title + (" " + _("(EXAMPLE)") if policy.example else ""))
+    cols = [_("party"), _("category"), _("base"), _("deliv"), _("contr"), _("proj"), _("ceil")]
     print(
-        f"{'party':<5} {'category':<20} {'base':>5} {'deliv':>6} {'contr':>6} {'proj':>5} "
-        f"{'ceil':>5}  sources"
+        f"{cols[0]:<5} {cols[1]:<20} {cols[2]:>5} {cols[3]:>6} {cols[4]:>6} {cols[5]:>5} "
+        f"{cols[6]:>5}  " + _("sources")
     )
     for h in rows:
         ceil = policy.ceilings.get(h.party, {}).get(h.category)
         flag = " ⚠" if ceil is not None and h.projected > ceil else ""
         print(
-            f"{h.party:<5} {h.category:<20} {h.baseline:>5} {h.delivered:>6} "
+            f"{h.party:<5} {category_name(h.category):<20} {h.baseline:>5} {h.delivered:>6} "
             f"{h.contracted:>6} {h.projected:>5} {ceil if ceil is not None else '-':>5}{flag}"
             f"  {', '.join(s[:8] for s in h.sources)}"
         )
     for al in alerts:
-        print(f"ALERT {al.kind}: {al.message} (notice {al.notice_id})")
+        print(_("ALERT: {what} (notice {id})").format(what=phrase_text(al.phrase), id=al.notice_id))
     store.close()
     return EXIT["ok"]
 

@@ -55,6 +55,7 @@ ADDED_COLUMNS = (
     ("inbox", "log_index", "INTEGER"),  # the entry's leaf index in the log
     ("inbox", "proof", "TEXT NOT NULL DEFAULT 'pending'"),  # pending | proven | failed
     ("sent", "accepted_ms", "INTEGER"),
+    ("alerts", "phrase", "TEXT"),  # a register alert's phrase (code and facts) as JSON
 )
 
 

@@ -12,11 +12,14 @@ so the store's outbox/inbox code stays one job:
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+
+from hotline.protocol.policy_phrases import Phrase
 
 __all__ = ["ALERT_KINDS", "AlertRow", "AttentionTables"]
 
@@ -25,7 +28,8 @@ ALERT_KINDS = ("security", "register")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
   n INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE, kind TEXT NOT NULL,
-  at_ms INTEGER NOT NULL, ref TEXT, detail TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0);
+  at_ms INTEGER NOT NULL, ref TEXT, detail TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0,
+  phrase TEXT);
 CREATE TABLE IF NOT EXISTS receipt_times (
   id TEXT, device TEXT, rank INTEGER, at_ms INTEGER, PRIMARY KEY (id, device, rank));
 """
@@ -37,8 +41,16 @@ class AlertRow:
     kind: str  # security | register
     at_ms: int
     ref: str
-    detail: str
+    detail: str  # English; what is shown when there is no phrase
     seen: bool
+    phrase: Phrase | None = None  # a register alert, rendered in the officer's language
+
+
+def _phrase(said: str | None) -> Phrase | None:
+    if not said:
+        return None
+    d = json.loads(said)
+    return Phrase(str(d["code"]), dict(d.get("params") or {}))
 
 
 class AttentionTables:
@@ -56,23 +68,35 @@ class AttentionTables:
 
     # -- alerts ------------------------------------------------------------------
     def add_alert(
-        self, kind: str, detail: str, at_ms: int, ref: str = "", key: str | None = None
+        self,
+        kind: str,
+        detail: str,
+        at_ms: int,
+        ref: str = "",
+        key: str | None = None,
+        phrase: Phrase | None = None,
     ) -> bool:
         """Keep an alert; ``key`` makes it idempotent (a register alert recomputed later)."""
         if kind not in ALERT_KINDS:
             raise ValueError(f"alert kind {kind!r}: one of {', '.join(ALERT_KINDS)}")
+        said = (
+            None if phrase is None else json.dumps({"code": phrase.code, "params": phrase.params})
+        )
         cur = self._x(
-            "INSERT OR IGNORE INTO alerts (key, kind, at_ms, ref, detail) VALUES (?,?,?,?,?)",
-            (key, kind, at_ms, ref, detail),
+            "INSERT OR IGNORE INTO alerts (key, kind, at_ms, ref, detail, phrase) "
+            "VALUES (?,?,?,?,?,?)",
+            (key, kind, at_ms, ref, detail, said),
         )
         return cur.rowcount == 1
 
     def alerts(self, limit: int = 1000) -> list[AlertRow]:
         rows = self._x(
-            "SELECT n, kind, at_ms, ref, detail, seen FROM alerts ORDER BY n DESC LIMIT ?",
+            "SELECT n, kind, at_ms, ref, detail, seen, phrase FROM alerts ORDER BY n DESC LIMIT ?",
             (limit,),
         ).fetchall()
-        return [AlertRow(r[0], r[1], r[2], r[3] or "", r[4], bool(r[5])) for r in rows]
+        return [
+            AlertRow(r[0], r[1], r[2], r[3] or "", r[4], bool(r[5]), _phrase(r[6])) for r in rows
+        ]
 
     def unseen_alerts(self) -> Counter[str]:
         """Alerts no officer has looked at yet, per kind."""

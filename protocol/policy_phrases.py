@@ -107,6 +107,14 @@ ENGLISH: Final[Mapping[str, str]] = {
         "{requester} in {year}, {cite})"
     ),
     "quota.within": "within quota: {used} of {limit} used in {year} ({cite})",
+    # the regional arms register (register.py)
+    "register.ceiling": (
+        "{party} {category!w}: projected {projected} exceeds the ceiling of {limit}"
+    ),
+    "register.growth": (
+        "{party} {category!w}: projected {projected} is more than {share:.0%} above the "
+        "{year} baseline of {baseline}"
+    ),
 }
 
 #: a list parameter joined by something other than ", " (code → separator)

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import SchemaError
+from .policy_phrases import Phrase
 
 __all__ = ["Holding", "Notice", "RegisterAlert", "RegisterPolicy", "build_register"]
 
@@ -100,7 +101,13 @@ class RegisterAlert:
     notice_id: str
     projected: int
     limit: float
-    message: str
+    #: what it says, as a code and its facts: each client renders it in its officer's language
+    phrase: Phrase
+
+    @property
+    def message(self) -> str:
+        """The English sentence (logs, JSON, the store's fallback text)."""
+        return self.phrase.text
 
 
 def build_register(
@@ -153,8 +160,15 @@ def _check(h: Holding, before: int, n: Notice, policy: RegisterPolicy) -> list[R
                 n.id,
                 after,
                 ceiling,
-                f"{h.party} {h.category.replace('_', ' ')}: projected {after} "
-                f"exceeds the ceiling of {ceiling}",
+                Phrase(
+                    "register.ceiling",
+                    {
+                        "party": h.party,
+                        "category": h.category,
+                        "projected": after,
+                        "limit": ceiling,
+                    },
+                ),
             )
         )
     if h.baseline_year is not None:
@@ -168,9 +182,17 @@ def _check(h: Holding, before: int, n: Notice, policy: RegisterPolicy) -> list[R
                     n.id,
                     after,
                     policy.growth_share,
-                    f"{h.party} {h.category.replace('_', ' ')}: projected {after} is more than "
-                    f"{policy.growth_share:.0%} above the {h.baseline_year} baseline "
-                    f"of {h.baseline}",
+                    Phrase(
+                        "register.growth",
+                        {
+                            "party": h.party,
+                            "category": h.category,
+                            "projected": after,
+                            "share": policy.growth_share,
+                            "year": h.baseline_year,
+                            "baseline": h.baseline,
+                        },
+                    ),
                 )
             )
     return out

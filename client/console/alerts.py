@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from ..i18n import N_, _, fmt_time
+from ..i18n import N_, _, fmt_time, phrase_text
 from .base import HotlineScreen, View
 from .errors import guarded
 
@@ -46,7 +46,7 @@ class AlertsScreen(HotlineScreen):
                 fmt_time(a.at_ms),
                 _(KINDS.get(a.kind, a.kind)),
                 "●" if a.n > self.new_after else "",
-                a.detail,
+                a.detail if a.phrase is None else phrase_text(a.phrase),
             )
         if not rows:
             table.add_row("", "", "", _("No alerts."))

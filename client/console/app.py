@@ -25,7 +25,7 @@ from ..attention import Attention, attention
 from ..events import ConnectionChanged, MessageReceived, ReceiptUpdated, SecurityAlert
 from ..home import Home
 from ..hub_client import HubClient
-from ..i18n import _, family_name, ngettext, precedence_name, use
+from ..i18n import _, family_name, ngettext, phrase_text, precedence_name, use
 from ..verification import compose_check
 from .alerts import AlertsScreen
 from .base import HotlineScreen, View
@@ -176,9 +176,14 @@ class HotlineApp(App[int]):
                     _("from {sender} — open the console").format(sender=m.sender),
                 )
             if m.family in ("arms_transfer", "annual_information"):
-                for text in sync_register_alerts(self.client.store, self.view.party, self.clock()):
+                for al in sync_register_alerts(self.client.store, self.view.party, self.clock()):
                     self.bell()
-                    self.notify(text, title=_("Arms register alert"), severity="warning")
+                    self.notify(
+                        phrase_text(al.phrase),
+                        title=_("Arms register alert"),
+                        severity="warning",
+                        markup=False,
+                    )
         elif isinstance(ev, SecurityAlert):
             keep_alert(self.client.store, ev, self.clock())
             self.notify(ev.detail, title=_("Security alert"), severity="error", markup=False)

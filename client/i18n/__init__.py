@@ -15,6 +15,7 @@ from .core import (
 )
 from .formats import fmt_date, fmt_datetime, fmt_number, fmt_span, fmt_time
 from .labels import (
+    category_name,
     family_name,
     field_name,
     precedence_mark,
@@ -33,6 +34,7 @@ __all__ = [
     "Translator",
     "_",
     "active",
+    "category_name",
     "choose_language",
     "family_name",
     "field_name",

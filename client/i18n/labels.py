@@ -10,6 +10,7 @@ from __future__ import annotations
 from .core import N_, _
 
 __all__ = [
+    "category_name",
     "family_name",
     "field_name",
     "precedence_mark",
@@ -171,6 +172,12 @@ VALUES = {
     "officer": N_("officer"),
     "interpreter": N_("interpreter"),
     "auxiliary": N_("auxiliary staff"),
+    # arms register categories that are not also field names (battle_tanks, acv, artillery are)
+    "combat_aircraft": N_("combat aircraft"),
+    "attack_helicopters": N_("attack helicopters"),
+    "armed_uav": N_("armed UAVs"),
+    "loitering_munitions": N_("loitering munitions"),
+    "air_defence": N_("air defence systems"),
 }
 
 #: receipt rank → state (−1: nothing yet)
@@ -206,6 +213,12 @@ def field_name(code: str) -> str:
 def value_name(value: str) -> str:
     label = VALUES.get(value)
     return _(label) if label else value
+
+
+def category_name(code: str) -> str:
+    """An arms register category: a value label, or the field of the same name."""
+    label = VALUES.get(code) or FIELDS.get(code)
+    return _(label) if label else code.replace("_", " ")
 
 
 def receipt_state(rank: int) -> str:

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from hotline.protocol.policy_phrases import JOINS, Phrase
 
 from .core import N_, _, active
 from .formats import fmt_date, fmt_number
-from .labels import field_name, value_name
+from .labels import category_name, field_name, value_name
 
 __all__ = ["MESSAGES", "phrase_text"]
 
@@ -103,6 +103,13 @@ MESSAGES: Final[Mapping[str, str]] = {
         "{requester} in {year}, {cite})"
     ),
     "quota.within": N_("within quota: {used} of {limit} used in {year} ({cite})"),
+    "register.ceiling": N_(
+        "{party} {category}: projected {projected} exceeds the ceiling of {limit}"
+    ),
+    "register.growth": N_(
+        "{party} {category}: projected {projected} is more than {share} above the {year} "
+        "baseline of {baseline}"
+    ),
 }
 
 #: the separator of a list parameter whose code joins with something other than ", "
@@ -111,6 +118,10 @@ SEPARATORS: Final[Mapping[str, str]] = {" or ": N_(" or ")}
 
 def _tenths(x: Any) -> str:
     return format_decimal(float(x), "#,##0.0", locale=active().locale)
+
+
+def _percent(x: Any) -> str:
+    return format_percent(float(x), locale=active().locale)
 
 
 #: parameter name → how it is written for a person (everything else: as it is)
@@ -123,6 +134,10 @@ _FORMATS: Final[Mapping[str, Callable[[Any], str]]] = {
     "hours": fmt_number,
     "minutes": fmt_number,
     "km": fmt_number,
+    "projected": fmt_number,
+    "baseline": fmt_number,
+    "share": _percent,
+    "category": category_name,
     "zone": fmt_number,
     "took": _tenths,
     "late": _tenths,

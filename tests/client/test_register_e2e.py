@@ -120,5 +120,21 @@ async def test_two_parties_compute_the_same_register(
         (h,) = [x for x in out["holdings"] if x["category"] == "combat_aircraft"]
         assert h["projected"] == 26 and h["ceiling"] == 24 and len(h["sources"]) == 2
         assert out["alerts"] and out["example"] is True
+        assert out["alerts"][0]["message"] == (
+            "RS combat aircraft: projected 26 exceeds the ceiling of 24"
+        )
+        # the same register for a person, in the officer's language
+        r = await asyncio.to_thread(
+            subprocess.run,
+            [
+                *(sys.executable, "-m", "hotline.client", "register", "show", "--lang", "mk"),
+                *("--home", str(home), "--as", "BA", "--party", "RS"),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert r.returncode == 0, r.stderr
+        assert "борбени авиони" in r.stdout and "ТРЕВОГА: RS борбени авиони" in r.stdout
+        assert "exceeds" not in r.stdout and "combat" not in r.stdout
     finally:
         await hub.stop()

@@ -144,6 +144,13 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("quota.within", {"party": "RS", "used": 2, "limit": 3, "year": 2027, "cite": "§75"},
      "within quota: 2 of 3 used in 2027 (§75)"),
+    ("register.ceiling",
+     {"party": "RS", "category": "combat_aircraft", "projected": 26, "limit": 24},
+     "RS combat aircraft: projected 26 exceeds the ceiling of 24"),
+    ("register.growth",
+     {"party": "HR", "category": "battle_tanks", "projected": 100, "share": 0.25, "year": 2024,
+      "baseline": 75},
+     "HR battle tanks: projected 100 is more than 25% above the 2024 baseline of 75"),
 ]  # fmt: skip
 
 

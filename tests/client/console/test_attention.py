@@ -16,6 +16,7 @@ from hotline.client.console.sent import SentScreen, TimelineScreen
 from hotline.client.events import SecurityAlert
 from hotline.client.home import Home
 from hotline.client.store import Store
+from hotline.protocol.policy_phrases import Phrase
 from tests.client.console.seed import FLASH_ID, SENT_ID, T, offline_app
 
 LATE = T + 20 * 60_000  # 20 minutes on: both hotline deadlines (10 min) have passed
@@ -116,6 +117,27 @@ async def test_alerts_screen_lists_alerts_raised_while_it_was_closed(home: Path)
         await pilot.pause()
         assert "security 0" in header(app)  # looked at: out of the count, still listed
         assert len(app.client.store.alerts()) == 1
+    app.client.store.close()
+
+
+async def test_a_register_alert_is_listed_in_the_officers_language(home: Path) -> None:
+    # kept in English and as its phrase by an earlier command; shown in Croatian here
+    dev = Home(home).device("HR")
+    store = Store(dev.directory / "store.sqlite")
+    said = Phrase(
+        "register.ceiling",
+        {"party": "RS", "category": "combat_aircraft", "projected": 26, "limit": 24},
+    )
+    store.add_alert("register", said.text, T - 5_000, "rs-rafale", key="k", phrase=said)
+    store.close()
+    app = offline_app(home, lang="hr")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, AlertsScreen)
+        row = app.screen.query_one("#alerts", DataTable).get_row_at(0)
+        assert str(row[3]) == "RS borbeni zrakoplovi: projekcija 26 premašuje gornju granicu od 24"
     app.client.store.close()
 
 

@@ -13,7 +13,9 @@ from hotline.client.i18n.phrases import MESSAGES, phrase_text
 from hotline.protocol.policy import Notification, evaluate, load_preset
 from hotline.protocol.policy_base import Record
 from hotline.protocol.policy_phrases import ENGLISH, say
+from hotline.protocol.register import build_register
 from tests.protocol.test_policy_phrases import CASES
+from tests.protocol.test_register import POLICY, YEAR
 from tests.treaty_cases import inspection_request, ms
 
 VIENNA = load_preset("vienna-2011")
@@ -82,3 +84,18 @@ def test_a_code_the_client_does_not_know_yet_is_shown_as_the_engine_said_it(
     monkeypatch.delitem(client_phrases.MESSAGES, "drone.armed")  # type: ignore[attr-defined]
     use("hr")
     assert phrase_text(say("drone.armed", cite="Art. 5")) == "Art. 5: armed UAV"
+
+
+def test_a_register_alert_is_said_in_the_officers_language() -> None:
+    """The register's alerts are phrases too: English where it was, the officer's elsewhere."""
+    _holdings, alerts = build_register(YEAR, POLICY)
+    ceiling = next(a for a in alerts if a.kind == "ceiling")
+    assert ceiling.message == "RS combat aircraft: projected 26 exceeds the ceiling of 24"
+    use("hr")
+    assert phrase_text(ceiling.phrase) == (
+        "RS borbeni zrakoplovi: projekcija 26 premašuje gornju granicu od 24"
+    )
+    growth = next(a for a in alerts if a.kind == "growth")
+    use("sr-Cyrl")
+    said = phrase_text(growth.phrase)
+    assert said.startswith(f"{growth.party} ") and "изнад основе" in said and "%" in said
