@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from hotline.protocol.policy_phrases import Phrase
 from hotline.protocol.register import RegisterAlert
 from hotline.runtime.clock import now_ms
 
@@ -22,7 +23,9 @@ __all__ = ["keep_alert", "record_alerts", "sync_register_alerts"]
 
 def keep_alert(store: Store, ev: SecurityAlert, at_ms: int) -> bool:
     """Persist a security alert once (a redelivered bad message raises the same one)."""
-    return store.add_alert("security", ev.detail, at_ms, ev.id, key=f"security:{ev.id}:{ev.detail}")
+    said = Phrase(ev.code, ev.params) if ev.code else None
+    key = f"security:{ev.id}:{ev.detail}"
+    return store.add_alert("security", ev.detail, at_ms, ev.id, key=key, phrase=said)
 
 
 def sync_register_alerts(store: Store, party: str, at_ms: int) -> list[RegisterAlert]:

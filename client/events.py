@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from .i18n.alert_phrases import alert_english, alert_text
 from .store import InboxRow
 
 __all__ = [
@@ -48,7 +50,17 @@ class SendRejected:
 @dataclass(frozen=True, slots=True)
 class SecurityAlert:
     id: str
-    detail: str
+    detail: str  # in English: logs, the store's text
+    code: str = ""  # client/i18n/alert_phrases.py: how it is said to an officer
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ref: str, code: str, /, **params: Any) -> SecurityAlert:
+        return cls(ref, alert_english(code, params), code, params)
+
+    def text(self) -> str:
+        """What the officer reads, in the active language."""
+        return alert_text(self.code, self.params) if self.code else self.detail
 
 
 Event = MessageReceived | ReceiptUpdated | ConnectionChanged | SendRejected | SecurityAlert

@@ -193,10 +193,9 @@ class HubClient:
     def _crashed(self, st: TaskState, exc: BaseException) -> None:
         # a bug, not the network: the officer must see that this console is not receiving
         self._set_state("disconnected", f"internal error in {st.name}")
-        text = (
-            f"this console stopped receiving ({st.name} failed: {type(exc).__name__}); restarting"
+        self._emit(
+            SecurityAlert.of(st.name, "client_stopped", task=st.name, error=type(exc).__name__)
         )
-        self._emit(SecurityAlert(st.name, text))
 
     async def _watch_loop(self) -> None:
         while not self._closing.is_set():
@@ -290,8 +289,9 @@ class HubClient:
         elif isinstance(frame, Proofs):
             await self.watch.on_proofs(frame)
         elif isinstance(frame, Alert):
-            text = f"the hub raised an alarm: {frame.code}: {frame.message}"
-            self._emit(SecurityAlert(frame.code, text))
+            self._emit(
+                SecurityAlert.of(frame.code, "hub_alarm", code=frame.code, message=frame.message)
+            )
         elif isinstance(frame, Error):
             self._on_error(frame)
 
@@ -307,8 +307,7 @@ class HubClient:
         try:
             added = self.rosters.offer(Roster.decode(data), now_ms())
         except ProtocolError as exc:  # alarmed on, never adopted
-            text = f"refused a roster from the hub: {exc.message}"
-            self._emit(SecurityAlert("roster", text))
+            self._emit(SecurityAlert.of("roster", "roster_refused", reason=exc.message))
             return
         if added:
             self.store.save_roster(self.roster.version, data)

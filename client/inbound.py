@@ -198,9 +198,9 @@ class Inbound:
             for d, exc in burst.refused:
                 alerts.append(self._refuse(d, exc, now))
             for delivery, mid, held, again in burst.replays:
-                text = f"replay in the log: message {mid} is entry {held} and again entry {again}"
-                log.error("ALERT %s", text)
-                alerts.append(SecurityAlert(delivery, text))
+                alert = SecurityAlert.of(delivery, "log_replay", id=mid, held=held, again=again)
+                log.error("ALERT %s", alert.detail)
+                alerts.append(alert)
         for mid in shown:
             msg = self.store.get(mid)
             if msg is not None:
@@ -214,15 +214,14 @@ class Inbound:
         why = refusal(exc)
         log.error("ALERT refused delivery %s (entry %d): %s", d.delivery, d.index, why)
         self.store.refuse_delivery(d.delivery, d.index, exc.code, exc.message, d.entry, now)
-        return SecurityAlert(d.delivery, f"refused delivery: {why}")
+        return SecurityAlert.of(d.delivery, "delivery_refused", reason=why)
 
     def _notice(self, delivery: str, note: LoggedNotice) -> SecurityAlert:
         ev = note.event
         kind = "fork" if ev.type == "fork_proof" else "integrity"
         what = str(ev.extra.get("message") or ev.extra.get("reporter") or ev.type)
-        text = f"{kind} alarm from the log: {what}"
         self._owe_proof(f"note:{delivery}", note.index, note.leaf)
-        return SecurityAlert(delivery, text)
+        return SecurityAlert.of(delivery, f"log_{kind}", what=what)
 
     async def _ack(self, ids: list[str]) -> None:
         if not ids:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from hotline.protocol import ProtocolError
 from hotline.protocol.checkpoint import Checkpoint
@@ -112,7 +113,7 @@ class LogWatch:
                 if key.startswith("msg:"):
                     self.store.set_proof(key[4:], "failed", f"not_in_log: {why}")
         for key, why in res.failed:
-            self._alarm("security", key, f"not in the witnessed log: {why}")
+            self._alarm("security", key, "not_in_log", reason=why)
         if proven:
             await self._on_proven(proven)
 
@@ -121,7 +122,7 @@ class LogWatch:
         for key, index in self.queue.overdue(self._clock(), PROOF_OVERDUE_MS):
             if key not in self._overdue_alerted:
                 self._overdue_alerted.add(key)
-                self._alarm("security", key, f"log entry {index} is still not in a checkpoint")
+                self._alarm("security", key, "unproven", index=index)
 
     # -- checkpoints ------------------------------------------------------------------
     async def on_checkpoint(self, frame: CheckpointPush) -> None:
@@ -129,7 +130,7 @@ class LogWatch:
             cp = Checkpoint.decode(frame.checkpoint)
             cp.verify(self.rosters.current)
         except ProtocolError as exc:
-            self._alarm("security", "checkpoint", f"bad checkpoint from the hub: {exc.message}")
+            self._alarm("security", "checkpoint", "bad_checkpoint", reason=exc.message)
             return
         await self._step(self.witness.offer(cp))
 
@@ -149,7 +150,7 @@ class LogWatch:
         elif not isinstance(step, Forked):  # Stale: nothing new, but proofs may be owed
             await self.ask()
         else:
-            self._alarm("fork", "checkpoint", f"forked history: {step.error.message} — published")
+            self._alarm("fork", "checkpoint", "fork", reason=step.error.message)
             first, second = step.first.encode(light=True), step.second.encode(light=True)
             await self._try(lambda c: c.fork_proof(first, second))
 
@@ -158,9 +159,10 @@ class LogWatch:
         return held if held is not None and held.size == size else None
 
     # -- plumbing ----------------------------------------------------------------------
-    def _alarm(self, kind: str, ref: str, text: str) -> None:
-        log.error("ALERT %s (%s): %s", ref, kind, text)
-        self._emit(SecurityAlert(ref, text))
+    def _alarm(self, kind: str, ref: str, code: str, **facts: Any) -> None:
+        alert = SecurityAlert.of(ref, code, **facts)
+        log.error("ALERT %s (%s): %s", ref, kind, alert.detail)
+        self._emit(alert)
 
     async def _try(self, op: Callable[[ClientConnection], None]) -> None:
         with contextlib.suppress(NotConnected):  # the next connection pushes it again

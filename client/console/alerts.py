@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ..i18n import N_, _, fmt_time, phrase_text
+from ..i18n.alert_phrases import alert_text
+from ..store import AlertRow
 from .base import HotlineScreen, View
 from .errors import guarded
 
@@ -46,7 +48,16 @@ class AlertsScreen(HotlineScreen):
                 fmt_time(a.at_ms),
                 _(KINDS.get(a.kind, a.kind)),
                 "●" if a.n > self.new_after else "",
-                a.detail if a.phrase is None else phrase_text(a.phrase),
+                alert_line(a),
             )
         if not rows:
             table.add_row("", "", "", _("No alerts."))
+
+
+def alert_line(a: AlertRow) -> str:
+    """An alert in the officer's language (as kept, for one kept before alerts had codes)."""
+    if a.phrase is None:
+        return a.detail
+    if a.kind == "security":
+        return alert_text(a.phrase.code, a.phrase.params)
+    return phrase_text(a.phrase)

@@ -186,7 +186,7 @@ class HotlineApp(App[int]):
                     )
         elif isinstance(ev, SecurityAlert):
             keep_alert(self.client.store, ev, self.clock())
-            self.notify(ev.detail, title=_("Security alert"), severity="error", markup=False)
+            self.notify(ev.text(), title=_("Security alert"), severity="error", markup=False)
         if isinstance(ev, MessageReceived | ReceiptUpdated | SecurityAlert | ConnectionChanged):
             self.refresh_all()
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
 
+from hotline.client.alerts import keep_alert
 from hotline.client.console.alerts import AlertsScreen
 from hotline.client.console.app import HotlineApp
 from hotline.client.console.bell import Bell
@@ -100,8 +101,6 @@ async def test_alerts_screen_lists_alerts_raised_while_it_was_closed(home: Path)
     # a `hotline listen` earlier kept this one in the device's store
     dev = Home(home).device("HR")
     store = Store(dev.directory / "store.sqlite")
-    from hotline.client.alerts import keep_alert
-
     keep_alert(store, SecurityAlert("x", "forked history: checkpoints disagree"), T - 5_000)
     store.close()
     app = offline_app(home)
@@ -138,6 +137,24 @@ async def test_a_register_alert_is_listed_in_the_officers_language(home: Path) -
         assert isinstance(app.screen, AlertsScreen)
         row = app.screen.query_one("#alerts", DataTable).get_row_at(0)
         assert str(row[3]) == "RS borbeni zrakoplovi: projekcija 26 premašuje gornju granicu od 24"
+    app.client.store.close()
+
+
+async def test_a_security_alert_is_said_in_the_officers_language(home: Path) -> None:
+    alert = SecurityAlert.of("d-1", "delivery_refused", reason="bad_signature: does not verify")
+    assert alert.detail == "refused delivery: bad_signature: does not verify"  # logs, store
+    dev = Home(home).device("HR")
+    store = Store(dev.directory / "store.sqlite")
+    keep_alert(store, alert, T - 5_000)
+    store.close()
+    app = offline_app(home, lang="sr-Cyrl")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        row = app.screen.query_one("#alerts", DataTable).get_row_at(0)
+        # the sentence in the officer's language, the protocol's reason as evidence
+        assert str(row[3]) == "одбијена испорука: bad_signature: does not verify"
     app.client.store.close()
 
 
