@@ -7,6 +7,7 @@ in words; free-text language fields start with the officer's language.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual.app import ComposeResult
@@ -40,6 +41,8 @@ class ComposeScreen(HotlineScreen):
         self.to = to
         self.reply_to = reply_to
         self.sending = False
+        #: set once the family's fields are mounted (they are built in a worker, after mount)
+        self.fields_ready = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -69,6 +72,7 @@ class ComposeScreen(HotlineScreen):
         self.run_worker(self.build_fields(), exit_on_error=False)
 
     async def build_fields(self) -> None:
+        self.fields_ready.clear()
         box = self.query_one("#fields", VerticalScroll)
         await box.remove_children()
         for name, kind, example in FORMS[self.family]:
@@ -90,6 +94,7 @@ class ComposeScreen(HotlineScreen):
         first = FORMS[self.family][0][0]
         self.query_one(f"#f-{first}", Input).focus()
         self.validate_form()
+        self.fields_ready.set()
 
     def values(self) -> dict[str, str]:
         return {n: self.query_one(f"#f-{n}", Input).value for n, _k, _p in FORMS[self.family]}

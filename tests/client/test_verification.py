@@ -3,6 +3,7 @@ the console's Verification screen — and the compose screen showing the same ch
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from hotline.client.store import Store
 from hotline.client.verification import build_view, check_message, record_time
 from hotline.protocol import validate_body
 from hotline.protocol.verification_report import sign_report
+from tests.conftest import TIMEOUT_FACTOR
 from tests.treaty_cases import inspection_request, ms, report_content
 
 POLICIES = ["vienna-2011", "regional-2026"]
@@ -247,6 +249,7 @@ async def test_compose_shows_the_same_check_as_the_cli(classic_home: Path) -> No
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
+        await asyncio.wait_for(screen.fields_ready.wait(), 10 * TIMEOUT_FACTOR)
         body = inspection_request("2027-06-10", "HR", team=[{"name": "A", "party": "HR"}])
         for name in ("inspecting", "inspected", "start", "end", "grounds"):
             screen.query_one(f"#f-{name}", Input).value = str(body[name])

@@ -3,6 +3,7 @@ every screen, signs nothing; acknowledging takes the opened message and a confir
 
 from __future__ import annotations
 
+import asyncio
 import string
 from pathlib import Path
 
@@ -12,11 +13,13 @@ from textual.app import _character_to_key
 from textual.widget import Widget
 
 from hotline.client.console.app import HotlineApp
+from hotline.client.console.compose import ComposeScreen
 from hotline.client.console.confirm import ConfirmScreen
 from hotline.client.console.errors import ErrorScreen
 from hotline.client.console.message import MessageScreen
 from hotline.client.console.messages import Failed, Navigate, OpenMessage
 from tests.client.console.seed import FLASH_ID, SENT_ID, offline_app, signed
+from tests.conftest import TIMEOUT_FACTOR
 
 # every printable ASCII character, and letters an officer of the region types
 KEYS = [c for c in string.printable if c not in "\t\n\r\x0b\x0c"] + list("čćđšžëçшђљ")
@@ -135,6 +138,8 @@ async def test_forms_open_in_their_first_text_field(home: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c")
         await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+        await asyncio.wait_for(app.screen.fields_ready.wait(), 10 * TIMEOUT_FACTOR)
         assert app.focused is not None and app.focused.id == "f-name"
         for ch in "Vježba":
             await pilot.press(ch)

@@ -13,6 +13,7 @@ from hotline.client.console.compose import ComposeScreen
 from hotline.client.home import Home
 from hotline.client.hub_client import HubClient
 from hotline.server.redis_process import RedisProcess, free_port
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
 
 POLICIES = ["regional-2026", "vienna-2011"]
@@ -69,6 +70,7 @@ async def test_compose_verdict_follows_the_troops(home: Path) -> None:
         await pilot.press("c")
         screen = app.screen
         assert isinstance(screen, ComposeScreen)
+        await asyncio.wait_for(screen.fields_ready.wait(), 10 * TIMEOUT_FACTOR)
         start = (dt.date.today() + dt.timedelta(days=60)).isoformat()
         area = '{"type": "Point", "coordinates": [19.8, 45.3]}'
         for name, value in (
