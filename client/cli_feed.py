@@ -105,7 +105,7 @@ def cmd_feed(a: argparse.Namespace) -> int:
                     worst = max(worst, EXIT["refused"])
                 elif r["status"] == "queued":
                     worst = max(worst, EXIT["queued"])
-        return worst
+        return conn.exit_code(worst)
 
     return run_async(go())
 
@@ -148,4 +148,4 @@ async def _tracks(home: Home, a: argparse.Namespace, lines: list[str]) -> int:
                 if res.status not in ("accepted", "duplicate"):
                     queued = res.status == "queued"
                     worst = max(worst, EXIT["queued"] if queued else EXIT["refused"])
-    return worst
+    return conn.exit_code(worst)

@@ -16,7 +16,7 @@ from .attention import message_time, overdue_for_me
 from .cli_common import EXIT, emit, resolve_as
 from .cli_messages import READERS, message_json
 from .home import Home
-from .i18n import _, family_name, fmt_time, precedence_mark, receipt_state
+from .i18n import _, family_name, fmt_time, ngettext, precedence_mark, receipt_state
 from .search import parse, search, short_id
 from .store import InboxRow, Store
 
@@ -71,6 +71,7 @@ def cmd_inbox(a: argparse.Namespace) -> int:
             for m in search(rows, parse(text), overdue=lambda m: m.id in late)
             if message_time(m) >= since
         ]
+        unseen_alerts = sum(store.unseen_alerts().values())
     finally:
         store.close()
     for m in found:
@@ -80,6 +81,17 @@ def cmd_inbox(a: argparse.Namespace) -> int:
             print(_line(m, m.id in late), flush=True)
     if not found and not a.json:
         print(_("no messages match"), file=sys.stderr)
+    if unseen_alerts:  # the inbox is not the whole story: say so where it is read
+        print(
+            ngettext(
+                "note: {n} security or register alert not yet looked at: "
+                "hotline console, Alerts screen",
+                "note: {n} security or register alerts not yet looked at: "
+                "hotline console, Alerts screen",
+                unseen_alerts,
+            ).format(n=unseen_alerts),
+            file=sys.stderr,
+        )
     return EXIT["ok"]
 
 

@@ -94,18 +94,34 @@ class Connected:
     events: asyncio.Queue[Event]
     unseen: int = 0
     seen_ids: set[str] = field(default_factory=set)
+    alerts: list[SecurityAlert] = field(default_factory=list)
 
-    def drain(self) -> list[Event]:
-        """Events so far: messages are counted, security alerts kept in the store."""
-        out = []
+    def note(self, ev: Event, *, shown: bool = False) -> Event:
+        """Every event passes here: messages not ``shown`` are counted, alerts kept."""
+        if isinstance(ev, MessageReceived) and not shown and ev.message.id not in self.seen_ids:
+            self.unseen += 1
+        elif isinstance(ev, SecurityAlert):
+            keep_alert(self.client.store, ev, now_ms())
+            self.alerts.append(ev)
+        return ev
+
+    async def next_event(self, timeout: float | None, *, shown: bool = False) -> Event | None:
+        """The next event within ``timeout`` seconds (None: wait), or None."""
+        try:
+            ev = await asyncio.wait_for(self.events.get(), timeout)
+        except TimeoutError:
+            return None
+        return self.note(ev, shown=shown)
+
+    def drain(self) -> None:
         while not self.events.empty():
-            ev = self.events.get_nowait()
-            if isinstance(ev, MessageReceived) and ev.message.id not in self.seen_ids:
-                self.unseen += 1
-            elif isinstance(ev, SecurityAlert):
-                keep_alert(self.client.store, ev, now_ms())
-            out.append(ev)
-        return out
+            self.note(self.events.get_nowait())
+
+    def exit_code(self, code: int) -> int:
+        """README's exit table: a security alert seen while the command ran is exit 5,
+        whatever else went well (a queued or refused outcome keeps its own code)."""
+        self.drain()
+        return EXIT["unverified"] if self.alerts and code == EXIT["ok"] else code
 
 
 @contextlib.asynccontextmanager
@@ -133,6 +149,13 @@ async def connected(
         conn.drain()
         await c.close()
         note_unseen(conn.unseen, home.root, device.id)
+        for al in conn.alerts:
+            print(_("security alert: {what}").format(what=al.text()), file=sys.stderr)
+        if conn.alerts:
+            print(
+                _("note: kept in the device's alerts (hotline console, Alerts screen)"),
+                file=sys.stderr,
+            )
 
 
 def _unreachable(home: Home, a: argparse.Namespace) -> str:
@@ -183,7 +206,7 @@ def cmd_send(a: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT["refused"]
-        return EXIT["ok"]
+        return conn.exit_code(EXIT["ok"])
 
     return run_async(go())
 
@@ -224,16 +247,15 @@ def cmd_listen(a: argparse.Namespace) -> int:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     break
-                try:
-                    ev = await asyncio.wait_for(conn.events.get(), remaining)
-                except TimeoutError:
+                ev = await conn.next_event(remaining, shown=True)
+                if ev is None:
                     break
                 if isinstance(ev, MessageReceived):
                     emit(message_json(ev.message))
                     n += 1
-                elif isinstance(ev, SecurityAlert):
-                    keep_alert(conn.client.store, ev, now_ms())
-        return EXIT["ok"]
+                elif isinstance(ev, SecurityAlert):  # a line of its own kind for scripts
+                    emit({"alert": {"ref": ev.id, "code": ev.code, "detail": ev.detail}})
+        return conn.exit_code(EXIT["ok"])
 
     return run_async(go())
 
@@ -278,7 +300,7 @@ def cmd_status(a: argparse.Namespace) -> int:
                     EXIT["error"],
                 ) from exc
         emit({"id": mid, "recipients": st})
-        return EXIT["ok"]
+        return conn.exit_code(EXIT["ok"])
 
     return run_async(go())
 
@@ -291,13 +313,10 @@ async def _receipt_back(conn: Connected, mid: str, timeout: float) -> bool:
         left = deadline - time.monotonic()
         if left <= 0:
             return False
-        try:
-            ev = await asyncio.wait_for(conn.events.get(), left)
-        except TimeoutError:
+        ev = await conn.next_event(left)
+        if ev is None:
             return False
-        if isinstance(ev, MessageReceived):
-            conn.unseen += 1
-        elif not (isinstance(ev, ReceiptUpdated) and ev.id == mid):
+        if not (isinstance(ev, ReceiptUpdated) and ev.id == mid):
             continue
     return True
 
@@ -319,7 +338,7 @@ def cmd_acknowledge(a: argparse.Namespace) -> int:
             own = c.store.receipts(mid).get(c.device.id, -1)
             if own >= 2:  # signed before and recorded in the log: nothing to wait for
                 emit({"id": mid, "acknowledged": True, "already": True, "queued": False})
-                return EXIT["ok"]
+                return conn.exit_code(EXIT["ok"])
             if c.store.get(mid).my_rank < 2:  # type: ignore[union-attr]
                 await c.acknowledge(mid)
             back = conn.ok and await _receipt_back(conn, mid, 10)
@@ -329,7 +348,7 @@ def cmd_acknowledge(a: argparse.Namespace) -> int:
                 _unreachable(home, a) + _(" (the signed receipt is kept and resent)"),
                 file=sys.stderr,
             )
-        return EXIT["ok"] if back else EXIT["queued"]
+        return conn.exit_code(EXIT["ok"] if back else EXIT["queued"])
 
     return run_async(go())
 

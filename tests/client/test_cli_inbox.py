@@ -114,3 +114,31 @@ async def test_commands_say_how_many_messages_arrived_unseen(
     err = capsys.readouterr().err
     assert "2 new messages arrived and were stored, not shown" in err and "--unread" in err
     hr.store.close()
+
+
+async def test_a_security_alert_seen_by_a_command_is_exit_5(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README's exit table: 5 when a security alert was seen, unless queued/refused say more."""
+    from hotline.client.cli_common import EXIT
+    from hotline.client.cli_inbox import cmd_inbox
+    from hotline.client.cli_messages import Connected
+    from hotline.client.events import SecurityAlert
+
+    hr = HubClient(Home(home), "HR")
+    seed(hr)
+    conn = Connected(hr, True, hr.subscribe())
+    assert conn.exit_code(EXIT["ok"]) == EXIT["ok"]
+    hr._emit(SecurityAlert.of("d-1", "delivery_refused", reason="bad_signature: x"))
+    assert conn.exit_code(EXIT["ok"]) == EXIT["unverified"]
+    assert conn.exit_code(EXIT["queued"]) == EXIT["queued"]
+    assert [a.detail for a in hr.store.alerts()] == ["refused delivery: bad_signature: x"]
+    hr.store.close()
+    # the inbox is read from the store: it says that alerts wait to be looked at
+    capsys.readouterr()
+    args = argparse.Namespace(
+        home=home, as_="HR", search=None, unread=False, unacked=False, overdue=False,
+        since=None, json=True,
+    )  # fmt: skip
+    assert cmd_inbox(args) == EXIT["ok"]
+    assert "1 security or register alert not yet looked at" in capsys.readouterr().err
