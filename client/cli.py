@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from hotline.protocol import ProtocolError
+from hotline.protocol import FAMILIES, ProtocolError
 
 from .cli_common import EXIT, CliError
 from .i18n import LANGUAGES, choose_language, use
@@ -91,7 +91,12 @@ def _message_commands(
     _device_args(p)
     p.add_argument("--to", required=True, metavar="P1,P2|all", help=("recipients"))
     p.add_argument(
-        "--type", required=True, dest="family", metavar="FAMILY", help=("catalogue family")
+        "--type",
+        required=True,
+        dest="family",
+        choices=FAMILIES,  # a wrong name is a usage error (exit 2) that lists the right ones
+        metavar="FAMILY",
+        help=("catalogue family: {families}").format(families=", ".join(FAMILIES)),
     )
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--json", metavar="JSON", help=("the body as JSON"))
@@ -321,7 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except ProtocolError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
-        usage = exc.code in ("home_error", "config_error")
+        # a wrong folder, config or --to is the caller's option, not a refusal by a rule
+        usage = exc.code in ("home_error", "config_error", "unknown_recipient")
         return EXIT["usage"] if usage else EXIT["refused"]
     except BrokenPipeError:
         # `hotline inbox | head`: the reader left; say nothing, and let Python's exit

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hotline.protocol import FAMILIES
 from hotline.runtime.clock import now_ms
 
 from .cli_common import EXIT, CliError, emit
@@ -97,7 +98,14 @@ def add_check_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     p.add_argument(
         "--as", dest="as_", required=True, metavar="PARTY[/DEVICE]", help="who would send it"
     )
-    p.add_argument("--type", required=True, dest="family", metavar="FAMILY", help="family")
+    p.add_argument(
+        "--type",
+        required=True,
+        dest="family",
+        choices=FAMILIES,
+        metavar="FAMILY",
+        help=("catalogue family: {families}").format(families=", ".join(FAMILIES)),
+    )
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--json", metavar="JSON", help="the body as JSON")
     src.add_argument("--file", type=Path, metavar="FILE", help="a file holding the body")

@@ -191,6 +191,13 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
         assert "Traceback" not in r.stderr, r.stderr
         err = [ln for ln in r.stderr.splitlines() if ln.startswith("error:")]
         assert len(err) == 1 and needle in err[0], r.stderr
+        if needle == "unknown party 'ZZ'":
+            assert r.returncode == 2, "a wrong --to is a usage error, not a refusal"
+    # a wrong family name: usage (exit 2), and the error lists the families to choose from
+    r = hotline(*["send", "--home", str(home), "--as", "RS", "--to", "HR", "--type", "nope"],
+                *["--json", "{}"])  # fmt: skip
+    assert r.returncode == 2 and "invalid choice: 'nope'" in r.stderr
+    assert "military_activity" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_outbox_queues_while_hub_down_then_delivers_once(
