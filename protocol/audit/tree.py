@@ -217,12 +217,20 @@ def _classify(
     return found
 
 
+EDITED = (
+    "differs from the entry the hub signed at this position "
+    "(changed, or removed with another in its place)"
+)
+
+
 def _pair(olds: list[int], news: list[int], sids: Sequence[str], at_end: bool) -> list[Finding]:
     # Within one differing block: a changed entry in place of a signed one is `edited`;
     # unmatched signed entries are `missing` (or, at the very end, one `truncated`);
     # unmatched new ones are `inserted`.
     k = min(len(olds), len(news))
-    out = [finding("edited", "differs from the entry the hub signed", j, sids[j]) for j in news[:k]]
+    # The checkpoints hold leaf hashes, not stream ids: an entry changed in place and one
+    # deleted with another put in its place look the same, so the finding says both.
+    out = [finding("edited", EDITED, j, sids[j]) for j in news[:k]]
     out += [finding("inserted", "the hub signed no such entry here", j, sids[j]) for j in news[k:]]
     rest = olds[k:]
     if rest and at_end and not news[k:]:
