@@ -332,7 +332,8 @@ def cmd_acknowledge(a: argparse.Namespace) -> int:
                 a.id,
                 _("in {device}'s inbox").format(device=c.device.id),
                 _("list it with hotline inbox --home {home} --as {party}").format(
-                    home=home.root, party=c.device.party
+                    home=home.root,
+                    party=c.device.id,  # the device: --as HR/officer-2 too
                 ),
             )
             own = c.store.receipts(mid).get(c.device.id, -1)
