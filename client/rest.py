@@ -107,13 +107,13 @@ class Rest:
 
 
 def _problem(status: int, content_type: str, data: bytes) -> Exception:
-    """The typed error of a problem answer (RFC 9457 or the hub's JSON)."""
+    """The typed error of a problem answer (RFC 9457 or the hub's JSON before 1.0)."""
     if content_type in ("application/problem+json", "application/json"):
         try:
             p = json.loads(data)
-            return error_for_code(
-                str(p.get("code", "protocol_error")), str(p.get("title") or p.get("message", ""))
-            )
+            # ``detail`` says what happened this time; ``title`` only names the kind
+            text = p.get("detail") or p.get("message") or p.get("title") or ""
+            return error_for_code(str(p.get("code", "protocol_error")), str(text))
         except (ValueError, AttributeError):
             pass  # not the JSON it claims: reported below as it is
     return error_for_code("protocol_error", f"HTTP {status}: {data[:200]!r}")

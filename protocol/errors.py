@@ -39,6 +39,7 @@ Tree::
     ├── ForkDetected                   fork               two hub checkpoints that cannot both hold
     ├── IntegrityAlarm                 integrity_alarm    the hub found a foreign log entry
     ├── RateLimited                    rate_limited       too many requests (transient)
+    ├── RequestTimeout                 request_timeout    REST: a body too slow (transient)
     ├── InternalError                  internal_error     a bug on the hub (transient)
     └── Unavailable                    unavailable        durable storage not reachable now
 
@@ -72,6 +73,7 @@ __all__ = [
     "RateLimited",
     "RecipientError",
     "ReplayError",
+    "RequestTimeout",
     "RevokedKey",
     "RosterBehind",
     "RosterError",
@@ -262,6 +264,14 @@ class IntegrityAlarm(ProtocolError):
 class RateLimited(ProtocolError):
     code = "rate_limited"
     http_status = 429
+    transient = True
+
+
+class RequestTimeout(ProtocolError):
+    """REST: the request's headers or body did not arrive within the hub's deadline."""
+
+    code = "request_timeout"
+    http_status = 408
     transient = True
 
 

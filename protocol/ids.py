@@ -61,7 +61,8 @@ def parse_id_text(text: str) -> bytes:
     try:
         return check_message_id(uuid.UUID(text).bytes)
     except ValueError as exc:
-        raise SchemaError(f"id: {text!r} is not a UUID", field="id") from exc
+        shown = repr(text[:40]) + ("..." if len(text) > 40 else "")  # never echo much input
+        raise SchemaError(f"id: {shown} is not a UUID", field="id") from exc
 
 
 def id_ms(mid: bytes) -> int:

@@ -20,22 +20,38 @@ from hotline.runtime.backoff import Backoff
 from hotline.runtime.supervise import Supervisor, TaskState
 
 from . import ws
-from .appkeys import HEALTH, LOCK, METRICS, NONCES, REGISTRY, SETTINGS, SOCKETS, SUPERVISOR, VIEW
+from .admission import PreauthGate
+from .appkeys import (
+    HEALTH,
+    LOCK,
+    METRICS,
+    NONCES,
+    PREAUTH,
+    PROOF_LIMITS,
+    REGISTRY,
+    SETTINGS,
+    SOCKETS,
+    SUPERVISOR,
+    VIEW,
+)
 from .config import Settings
 from .contexts import CONTEXTS
 from .health import Health
+from .limits import DeviceBudgets
 from .locks import HubLock
 from .metrics import Metrics
 from .nonces import NonceMemory
 from .registry import Registry
 from .routes import health, log, messages, metrics, roster
 from .routes.problems import error_middleware
+from .routes.reads import MAX_ROSTER_BODY, read_middleware
 from .settings_view import HubView
 
 __all__ = ["create_app", "create_metrics_app"]
 
 logger = logging.getLogger("hotline.hub")
-MAX_BODY = 2 * 1024 * 1024
+#: after an answer to a body not read to its end, read on at most this long, then close
+LINGER_S = 1.0
 
 
 def create_app(settings: Settings, *, lock: HubLock | None = None) -> web.Application:
@@ -44,7 +60,13 @@ def create_app(settings: Settings, *, lock: HubLock | None = None) -> web.Applic
     ``lock``: the home's locks, when the caller took them before binding its ports
     (``hotline serve``); otherwise the first context takes them.
     """
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
+    app = web.Application(
+        middlewares=[error_middleware, read_middleware],  # reads: bounded (routes.reads)
+        client_max_size=MAX_ROSTER_BODY,
+        # aiohttp's keep-alive timer runs from the connection's start or its last answer
+        # and bytes do not extend it: it is the deadline for a complete request head
+        handler_args={"keepalive_timeout": settings.header_timeout_s, "lingering_time": LINGER_S},
+    )
     if lock is not None:
         app[LOCK] = lock
     instance = settings.instance or f"{settings.device}#{os.urandom(4).hex()}"
@@ -55,6 +77,10 @@ def create_app(settings: Settings, *, lock: HubLock | None = None) -> web.Applic
     app[REGISTRY] = Registry()
     app[SOCKETS] = set()
     app[NONCES] = NonceMemory(settings.max_future_skew_ms)
+    app[PROOF_LIMITS] = DeviceBudgets()
+    app[PREAUTH] = PreauthGate(
+        settings.preauth_sockets_per_address, settings.preauth_sockets_total, app[METRICS]
+    )
     app[SUPERVISOR] = _supervisor(settings, app[HEALTH], app[METRICS])
     app.cleanup_ctx.extend(CONTEXTS)
     app.on_shutdown.append(_close_websockets)

@@ -10,11 +10,13 @@ from aiohttp import web
 
 from hotline.runtime.supervise import Supervisor
 
+from .admission import PreauthGate
 from .checkpointer import Checkpointer
 from .config import Settings
 from .event_log import HubSigner
 from .health import Health
 from .intake import Intake
+from .limits import DeviceBudgets
 from .locks import HubLock
 from .log_tree import LogTree
 from .metrics import Metrics
@@ -34,6 +36,8 @@ __all__ = [
     "LOG_TREE",
     "METRICS",
     "NONCES",
+    "PREAUTH",
+    "PROOF_LIMITS",
     "REDIS_URL",
     "REGISTRY",
     "ROSTER",
@@ -68,3 +72,5 @@ SIGNER = web.AppKey("signer", HubSigner)  # the hub's key: every log event it wr
 LOG_TREE = web.AppKey("log_tree", LogTree)  # every checkpointed leaf, for proofs and pushes
 WITNESSES = web.AppKey("witnesses", Witnesses)  # the parties' cosignatures, fork proofs
 NONCES = web.AppKey("nonces", NonceMemory)  # signed REST requests seen (no replay)
+PREAUTH = web.AppKey("preauth", PreauthGate)  # websockets not yet authenticated, capped
+PROOF_LIMITS = web.AppKey("proof_limits", DeviceBudgets)  # proofs per device, ws and REST

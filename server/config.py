@@ -43,6 +43,13 @@ class Settings:
     allow_unsafe_redis: bool = False
     roster_dir: str = "roster"
     heartbeat_s: float = 15.0
+    # hostile input (issue 16): a request head must be complete this long after the
+    # connection opened or its last answer; a body must arrive within body_timeout_s
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 10.0
+    # websockets not yet authenticated, per source address and in all (429 beyond)
+    preauth_sockets_per_address: int = 64
+    preauth_sockets_total: int = 1024
     drain_s: float = 5.0
     send_queue: int = 256
     redeliver_idle_ms: int = 30_000
@@ -135,6 +142,12 @@ class Settings:
             )
         if self.send_queue < 1 or self.max_deliveries < 1 or self.heartbeat_s <= 0:
             raise ConfigError("send_queue, max_deliveries and heartbeat_s must be positive")
+        if self.header_timeout_s <= 0 or self.body_timeout_s <= 0:
+            raise ConfigError("header_timeout_s and body_timeout_s must be positive")
+        if self.preauth_sockets_per_address < 1 or self.preauth_sockets_total < 1:
+            raise ConfigError(
+                "preauth_sockets_per_address and preauth_sockets_total must be at least 1"
+            )
         if self.redis_max_connections < 4:
             # the router and the notifier each hold one in a blocking read
             raise ConfigError("redis_max_connections must be at least 4")

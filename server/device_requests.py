@@ -2,7 +2,8 @@
 
 Submits already waiting behind each other go to Redis together (one round trip, one
 fsync), still in the device's order, each with its own answer naming its id. Proof
-requests are answered from the hub's stored tree and rate-limited per device. An
+requests are answered from the hub's stored tree and rate-limited per device
+(``server.limits``, the budget REST proofs share). An
 unexpected failure is logged here and answered ``internal_error`` (never an exception
 name); the connection goes on.
 """
@@ -18,7 +19,7 @@ from aiohttp import web
 
 from hotline.protocol import ProtocolError
 from hotline.protocol.connection import HubConnection
-from hotline.protocol.errors import InternalError, RateLimited, StateError
+from hotline.protocol.errors import InternalError, StateError
 from hotline.protocol.frames import (
     Ack,
     Consistency,
@@ -33,7 +34,7 @@ from hotline.protocol.frames import (
 from hotline.protocol.receipts import Receipt
 from hotline.runtime.clock import now_ms
 
-from .appkeys import INTAKE, LOG_TREE, METRICS, SIGNER, STREAMS, WITNESSES
+from .appkeys import INTAKE, LOG_TREE, METRICS, PROOF_LIMITS, SIGNER, STREAMS, WITNESSES
 from .delivery import DeliveryPump
 from .streams import InboxEntry
 
@@ -41,23 +42,6 @@ __all__ = ["DeviceRequests"]
 
 log = logging.getLogger("hotline.hub.requests")
 SUBMIT_BURST: Final = 64  # the request queue's size: a device's whole backlog at most
-#: proof and consistency requests per device per window (they cost the hub look-ups)
-PROOF_BUDGET: Final = 64
-PROOF_WINDOW_MS: Final = 10_000
-
-
-class _Bucket:
-    """A fixed-window counter: ``take()`` is False once the window's budget is spent."""
-
-    def __init__(self, budget: int, window_ms: int) -> None:
-        self.budget, self.window_ms = budget, window_ms
-        self.start, self.used = 0, 0
-
-    def take(self, now: int) -> bool:
-        if now - self.start >= self.window_ms:
-            self.start, self.used = now, 0
-        self.used += 1
-        return self.used <= self.budget
 
 
 class DeviceRequests:
@@ -71,7 +55,7 @@ class DeviceRequests:
         self.intake = app[INTAKE]
         self.metrics = app[METRICS]
         self.pump: DeliveryPump | None = None
-        self._proofs = _Bucket(PROOF_BUDGET, PROOF_WINDOW_MS)
+        self._proofs = app[PROOF_LIMITS]  # shared with REST and the device's other sessions
 
     async def run(self, queue: asyncio.Queue[Frame | None]) -> None:
         held: list[Frame | None] = []
@@ -145,8 +129,7 @@ class DeviceRequests:
             await self.app[WITNESSES].fork_proof(frame, self.device.id, self.app[SIGNER])
 
     def _prove(self, frame: Prove | Consistency) -> None:
-        if not self._proofs.take(now_ms()):
-            raise RateLimited(f"more than {PROOF_BUDGET} proof requests in 10 s: slow down")
+        self._proofs.take(self.device.id, now_ms())
         tree = self.app[LOG_TREE]
         if isinstance(frame, Prove):
             paths = [(i, tree.inclusion(i, frame.size)) for i in frame.indexes]

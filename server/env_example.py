@@ -25,6 +25,11 @@ HELP = {
     "allow_unsafe_redis": "run even if Redis has appendonly no / appendfsync no (DANGER)",
     "roster_dir": "folder of roster-NNNN.bin files, relative to the home",
     "heartbeat_s": "websocket ping interval; a silent peer is dropped after half of it more",
+    "header_timeout_s": "a request head must be complete this long after the connection opened "
+    "or its last answer (bytes do not extend it); also the idle keep-alive limit",
+    "body_timeout_s": "a REST body must arrive within this (408 request_timeout, closed)",
+    "preauth_sockets_per_address": "websockets not yet authenticated from one address (429 beyond)",
+    "preauth_sockets_total": "websockets not yet authenticated in all (429 beyond)",
     "drain_s": "after a device closes, at most this long to finish the frames it sent before",
     "send_queue": "per-connection window: unacknowledged deliveries in flight",
     "redeliver_idle_ms": "redeliver entries unacknowledged for this long (XAUTOCLAIM)",

@@ -26,8 +26,17 @@ from typing import Any
 from aiohttp import web
 
 from .config import ConfigError, Settings
+from .http_handler import hub_handler
 
-__all__ = ["TLS_READ_BUFFER", "HubTLSProtocol", "HubTLSSite", "bind", "hub_site", "ssl_context"]
+__all__ = [
+    "TLS_READ_BUFFER",
+    "HubPlainSite",
+    "HubTLSProtocol",
+    "HubTLSSite",
+    "bind",
+    "hub_site",
+    "ssl_context",
+]
 
 TLS_READ_BUFFER = 32 * 1024
 
@@ -67,15 +76,32 @@ class HubTLSSite(web.SockSite):
         assert server is not None
 
         def protocol() -> Any:
-            return HubTLSProtocol(loop, server(), self._tls, None, server_side=True)
+            handler = hub_handler(server, loop)
+            return HubTLSProtocol(loop, handler, self._tls, None, server_side=True)
 
         self._server = await loop.create_server(protocol, sock=self._sock, backlog=self._backlog)
 
 
+class HubPlainSite(web.SockSite):
+    """A plain site on a bound socket whose connections use the hub's request handler."""
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)
+        loop = asyncio.get_running_loop()
+        server = self._runner.server
+        assert server is not None
+        self._server = await loop.create_server(
+            lambda: hub_handler(server, loop), sock=self._sock, backlog=self._backlog
+        )
+
+
 def hub_site(runner: web.BaseRunner, sock: socket.socket, settings: Settings) -> web.BaseSite:
-    """The public site: TLS when configured (small buffers), else plain on ``sock``."""
+    """The public site: TLS when configured (small buffers), else plain on ``sock``.
+
+    Both answer what is not HTTP as a problem document (``server.http_handler``).
+    """
     ctx = ssl_context(settings)
-    return HubTLSSite(runner, sock, ctx) if ctx else web.SockSite(runner, sock)
+    return HubTLSSite(runner, sock, ctx) if ctx else HubPlainSite(runner, sock)
 
 
 def bind(host: str, port: int, what: str, fix: str) -> socket.socket:

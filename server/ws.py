@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -21,7 +22,17 @@ from hotline.protocol.frames import Bye, Frame
 from hotline.runtime.clock import now_ms
 from hotline.runtime.supervise import Supervised
 
-from .appkeys import HEALTH, LOG_TREE, METRICS, REGISTRY, ROSTER, SETTINGS, SOCKETS, SUPERVISOR
+from .appkeys import (
+    HEALTH,
+    LOG_TREE,
+    METRICS,
+    PREAUTH,
+    REGISTRY,
+    ROSTER,
+    SETTINGS,
+    SOCKETS,
+    SUPERVISOR,
+)
 from .delivery import DeliveryPump
 from .device_requests import DeviceRequests
 from .streams import InboxEntry
@@ -36,9 +47,15 @@ REQUEST_QUEUE = 64  # a device's requests read ahead of the worker; the reader t
 class DeviceSocket:
     """One device's socket. Registered (for wake-ups and pushes) while open."""
 
-    def __init__(self, app: web.Application, ws: web.WebSocketResponse) -> None:
+    def __init__(
+        self,
+        app: web.Application,
+        ws: web.WebSocketResponse,
+        handshake_over: Callable[[], None] = lambda: None,
+    ) -> None:
         self.app = app
         self.ws = ws
+        self._handshake_over = handshake_over  # leaves the pre-authentication count
         s = app[SETTINGS]
         self.conn = HubConnection(
             hub=s.device,
@@ -85,7 +102,9 @@ class DeviceSocket:
         self.kick()
         writer = asyncio.create_task(self._writer(), name="ws-writer")
         try:
-            if await self._handshake():
+            ok = await self._handshake()
+            self._handshake_over()
+            if ok:
                 await self._serve()
         finally:
             self.kick()
@@ -224,11 +243,23 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
         compress=False,
         autoping=True,
     )
-    await ws.prepare(request)
+    # counted until its handshake ends; beyond the caps: 429 before any websocket exists
+    gate, address = request.app[PREAUTH], request.remote or "?"
+    gate.admit(address)
+    counted = True
+
+    def handshake_over() -> None:
+        nonlocal counted
+        if counted:
+            counted = False
+            gate.leave(address)
+
     sockets = request.app[SOCKETS]
-    sockets.add(ws)
     try:
-        await DeviceSocket(request.app, ws).run()
+        await ws.prepare(request)
+        sockets.add(ws)
+        await DeviceSocket(request.app, ws, handshake_over).run()
     finally:
+        handshake_over()
         sockets.discard(ws)
     return ws

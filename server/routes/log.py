@@ -13,7 +13,16 @@ from hotline.protocol.audit import MAGIC, Checkpoint, bundle_record
 from hotline.protocol.errors import IntegrityAlarm, NotFound
 from hotline.runtime.clock import now_ms
 
-from ..appkeys import CHECKPOINTER, LOG_TREE, ROSTER, SIGNER, STREAMS, VIEW, WITNESSES
+from ..appkeys import (
+    CHECKPOINTER,
+    LOG_TREE,
+    PROOF_LIMITS,
+    ROSTER,
+    SIGNER,
+    STREAMS,
+    VIEW,
+    WITNESSES,
+)
 from ..log_tree import LogTree
 from ..streams import Streams
 from .auth import authenticate
@@ -80,7 +89,8 @@ async def post_checkpoint(request: web.Request) -> web.Response:
 async def get_inclusion(request: web.Request) -> web.Response:
     """An inclusion proof that an accepted message is in the log, from the stored tree."""
     app, streams = request.app, request.app[STREAMS]
-    await authenticate(request)
+    dev = await authenticate(request)
+    app[PROOF_LIMITS].take(dev.id, now_ms())  # the budget its websocket proofs spend too
     mid = parse_id_text(request.match_info["id"]).hex()
     index = await streams.checkpoints.leaf_index(mid)
     if index is None:
@@ -113,7 +123,8 @@ async def _caught_up(tree: LogTree, cp: Checkpoint | None, timeout: float = 5.0)
 
 async def get_consistency(request: web.Request) -> web.Response:
     """A consistency proof between two checkpoint sizes, from the stored tree."""
-    await authenticate(request)
+    dev = await authenticate(request)
+    request.app[PROOF_LIMITS].take(dev.id, now_ms())
     m = strict_int(request.query, "from")
     n = strict_int(request.query, "to")
     return msgpack_response(request.app[LOG_TREE].consistency(m, n))

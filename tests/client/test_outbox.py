@@ -80,6 +80,7 @@ def test_the_transient_codes_are_the_few_that_may_succeed_later() -> None:
         "integrity_alarm",
         "internal_error",
         "rate_limited",
+        "request_timeout",
         "roster_behind",
         "unavailable",
     ]

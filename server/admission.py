@@ -1,0 +1,63 @@
+"""Websockets not yet authenticated: bounded per source address and in all.
+
+Before a device has proved who it is, a socket costs the hub a task, buffers and a file
+descriptor for up to the handshake deadline. Without a cap, one address could hold
+thousands of them (issue 16: 1,000 ping-only sockets). A socket is counted from its
+upgrade until its handshake ends (authenticated or not); beyond either cap the upgrade
+is refused with 429 ``rate_limited`` before any websocket exists. The gauge
+``hotline_unauthenticated_sockets`` shows the count, ``hotline_preauth_refused_total``
+the refusals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from hotline.protocol.errors import RateLimited
+
+from .metrics import Metrics
+
+__all__ = ["PreauthGate"]
+
+GAUGE = "hotline_unauthenticated_sockets"
+
+
+class PreauthGate:
+    def __init__(self, per_address: int, total: int, metrics: Metrics) -> None:
+        self.per_address, self.total = per_address, total
+        self.metrics = metrics
+        self._by_address: Counter[str] = Counter()
+        self._count = 0
+        metrics.set(GAUGE, 0)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def admit(self, address: str) -> None:
+        """Count one more socket from ``address``, or raise ``RateLimited``."""
+        if self._count >= self.total:
+            self.metrics.inc("hotline_preauth_refused_total", scope="total")
+            raise RateLimited("too many connections are authenticating: retry in a moment")
+        if self._by_address[address] >= self.per_address:
+            self.metrics.inc("hotline_preauth_refused_total", scope="address")
+            raise RateLimited("too many unauthenticated connections from this address: retry later")
+        self._by_address[address] += 1
+        self._count += 1
+        self.metrics.set(GAUGE, self._count)
+
+    def leave(self, address: str) -> None:
+        self._by_address[address] -= 1
+        if self._by_address[address] <= 0:
+            del self._by_address[address]
+        self._count -= 1
+        self.metrics.set(GAUGE, self._count)
+
+    @contextmanager
+    def held(self, address: str) -> Iterator[None]:
+        self.admit(address)
+        try:
+            yield
+        finally:
+            self.leave(address)
