@@ -25,6 +25,7 @@ from .appkeys import HEALTH, LOG_TREE, METRICS, REGISTRY, ROSTER, SETTINGS, SOCK
 from .delivery import DeliveryPump
 from .device_requests import DeviceRequests
 from .streams import InboxEntry
+from .ws_batch import send_all
 
 __all__ = ["DeviceSocket", "websocket_handler"]
 
@@ -207,8 +208,8 @@ class DeviceSocket:
             except TimeoutError:
                 self.conn.check_time(now_ms())  # the device's roster entry expired
             self._ready.clear()
-            for data in self.conn.data_to_send():
-                await self.ws.send_bytes(data)
+            # everything queued, in one transport write (urgent first, as queued)
+            await send_all(self.ws, self.conn.data_to_send())
             if self.conn.closed:
                 code = self.conn.close_code or WSCloseCode.OK
                 await self.ws.close(code=code, message=self.conn.close_reason().encode())
