@@ -10,6 +10,10 @@ processes on the same machine subtract exactly; realtime is kept for hops across
 Off (the default), `point` is a module-level no-op: one global lookup and a call.
 Lines are written unbuffered-by-line from one process's event loop thread, so a crash
 loses at most the line being written; the cost when on is ~2 µs a point.
+
+The hub and the client call it at their hops (docs/performance.md, "FLASH per hop");
+``bench/trace`` sets the variable, runs the scenario and merges the files. Code that
+would do work only to name a hop (find a message id) checks :func:`enabled` first.
 """
 
 from __future__ import annotations
@@ -27,12 +31,12 @@ ENV = "HOTLINE_TRACE"
 HOPS = (
     "bench_send",  # bench worker: before it asks its client to send (mid logged after)
     "client_submit",  # client: the submit frame handed to the socket
-    "hub_receive",  # hub: the submit frame decoded
+    "hub_receive",  # hub: the submit taken off the connection's request queue
     "hub_accepted",  # hub: Redis answered the accept (fsynced)
     "hub_routed",  # hub: the router's pipeline wrote the inbox references
     "hub_pump_read",  # hub: a device's pump read the reference (who = device)
     "hub_frame_written",  # hub: the deliver frame written to the socket (who = device)
-    "client_received",  # client: the deliver frame decoded (who = device)
+    "client_received",  # client: the delivery decoded and judged (who = device)
     "client_stored",  # client: the store committed it (who = device)
     "bench_seen",  # bench worker: its client's MessageReceived event (who = device)
 )
