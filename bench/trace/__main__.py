@@ -22,13 +22,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=8)
     p.add_argument("--rate", type=float, default=2)
     p.add_argument("--background", type=float, default=0, help="routine msgs/s beside")
+    p.add_argument("--pinned", action="store_true", help="hub + Redis apart from the clients")
     p.add_argument("--json", action="store_true", help="the whole result as JSON")
     a = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="hotline-trace-") as d:
         tmp = Path(d)
         redis = RedisProcess(tmp / "redis").start()
         try:
-            res = traced_flash(tmp, redis.url, a.seconds, a.rate, background=a.background)
+            res = traced_flash(
+                tmp,
+                redis.url,
+                a.seconds,
+                a.rate,
+                background=a.background,
+                pinned=a.pinned,
+                redis_pid=redis.proc.pid if redis.proc else None,
+            )
         finally:
             redis.stop()
     print(json.dumps(res, indent=1) if a.json else format_hops(res))

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..e2e import run_e2e
+from ..hubload.scenario import core_plan
 from ..net import Net
+from ..probes import pin
 from .hook import ENV
 from .merge import breakdown
 
@@ -21,29 +23,54 @@ __all__ = ["traced_flash"]
 
 
 def traced_flash(
-    tmp: Path, redis_url: str, duration: float, rate: float = 2, background: float = 0
+    tmp: Path,
+    redis_url: str,
+    duration: float,
+    rate: float = 2,
+    background: float = 0,
+    *,
+    pinned: bool = False,
+    redis_pid: int | None = None,
 ) -> dict[str, Any]:
     """FLASH at `rate`/s, traced (over `background` routine msgs/s when > 0): the
-    end-to-end figures and the per-hop breakdown of the FLASH messages."""
-    where = tmp / f"trace-{rate}-{background}"
+    end-to-end figures and the per-hop breakdown of the FLASH messages.
+
+    `pinned`: the hub (and Redis, given its pid) on the first core, every client process
+    on the others, so that the scheduler does not put a client's cryptography between
+    the hub and its socket; the box's other work still shares every core.
+    """
+    tag = f"flash-traced-{background:g}-{int(pinned)}"
+    where = tmp / tag
     old = os.environ.get(ENV)
     os.environ[ENV] = str(where)  # inherited by the hubs and workers started below
+    server, load, _note = core_plan()
+    keep = os.sched_getaffinity(0)
     try:
-        net = Net(tmp, redis_url)
+        if pinned and redis_pid is not None:
+            pin(redis_pid, server)
+        if pinned:  # the workers started below inherit this; the hub is placed apart
+            os.sched_setaffinity(0, load)
+        net = Net(
+            tmp, redis_url, preexec=(lambda _i: os.sched_setaffinity(0, server)) if pinned else None
+        )
         try:
             specs = [("HR/feed-1", rate, "FLASH")]
             if background:
                 specs.insert(0, ("RS/feed-1", background, "ROUTINE"))
-            res = run_e2e(net, f"flash-traced-{background}", specs, duration)
+            res = run_e2e(net, tag, specs, duration)
         finally:
             net.stop()
     finally:
+        os.sched_setaffinity(0, keep)
+        if pinned and redis_pid is not None:
+            pin(redis_pid, keep)
         if old is None:
             os.environ.pop(ENV, None)
         else:
             os.environ[ENV] = old
+    res["pinned"] = pinned
     # the FLASH sender's messages only (it is the last spec): routine ones are traced too
-    sent = tmp / f"flash-traced-{background}-send{1 if background else 0}.txt"
+    sent = tmp / f"{tag}-send{1 if background else 0}.txt"
     flash = {uuid.UUID(line.split()[0]).hex for line in sent.read_text().splitlines()}
     res["per_hop"] = breakdown(where, only=flash)
     return res
