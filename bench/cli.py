@@ -81,6 +81,12 @@ def e2e_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
         finally:
             net.stop()
         res["flash_idle"] = traced_flash(tmp, redis.url, dur / 2)
+        # the same FLASH-under-routine load as "flash", traced, hub + Redis apart from the
+        # clients: the pinned figure beside the unpinned one above (19.3)
+        assert redis.proc is not None
+        res["flash_pinned"] = traced_flash(
+            tmp, redis.url, dur, rate=10, background=100, pinned=True, redis_pid=redis.proc.pid
+        )
         if not q:
             net2 = Net(tmp, redis.url, hubs=2)
             try:

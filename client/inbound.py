@@ -34,6 +34,7 @@ from hotline.protocol.delivery import (
 from hotline.protocol.errors import ProtocolError
 from hotline.protocol.frames import ACK_MAX, Deliver
 from hotline.protocol.roster import RosterDevice
+from hotline.runtime import trace
 
 from .events import Event, MessageReceived, ReceiptUpdated, SecurityAlert
 from .home import Device
@@ -127,6 +128,7 @@ class Inbound:
             burst.refused.append((d, exc))
             return True
         if isinstance(logged, LoggedMessage):
+            trace.point("client_received", logged.envelope.id, self.device.id)
             if not logged.duplicate:
                 burst.messages.append((logged, self._row(logged, d.delivery)))
             else:  # a redelivery, this device's own message back — or a replay in the log
@@ -201,6 +203,9 @@ class Inbound:
                 alert = SecurityAlert.of(delivery, "log_replay", id=mid, held=held, again=again)
                 log.error("ALERT %s", alert.detail)
                 alerts.append(alert)
+        if trace.enabled():
+            for m, _row in burst.messages:
+                trace.point("client_stored", m.envelope.id, self.device.id)
         for mid in shown:
             msg = self.store.get(mid)
             if msg is not None:

@@ -21,6 +21,7 @@ from hotline.protocol.connection import ClientConnection
 from hotline.protocol.errors import ProtocolError
 from hotline.protocol.frames import Accepted, Error
 from hotline.protocol.receipts import RECEIPT_KINDS
+from hotline.runtime import trace
 from hotline.runtime.backoff import jittered
 
 from .compose import compose, expand_recipients
@@ -148,6 +149,7 @@ class Outbox:
         fut = self._pending.get(mid) or asyncio.get_running_loop().create_future()
         self._pending[mid] = fut
         await self._try_send(lambda c: c.submit(mid, data))
+        trace.point("client_submit", mid)
         try:
             async with asyncio.timeout(timeout):
                 return await asyncio.shield(fut)

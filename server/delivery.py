@@ -21,6 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from hotline.protocol import Unavailable
+from hotline.runtime import trace
 from hotline.runtime.backoff import Backoff
 from hotline.runtime.supervise import Supervised, Supervisor
 
@@ -236,6 +237,7 @@ class DeliveryPump:
     async def _take(self, batch: InboxBatch) -> None:
         self._foreign(batch.foreign)
         for e in batch.entries:
+            trace.point("hub_pump_read", e.mid, self.device)
             await self._deliver(e)
 
     def _foreign(self, foreign: list[Foreign]) -> None:

@@ -32,6 +32,7 @@ from hotline.protocol.frames import (
     Submit,
 )
 from hotline.protocol.receipts import Receipt
+from hotline.runtime import trace
 from hotline.runtime.clock import now_ms
 
 from .appkeys import INTAKE, LOG_TREE, METRICS, PROOF_LIMITS, SIGNER, STREAMS, WITNESSES
@@ -99,6 +100,9 @@ class DeviceRequests:
             self.conn.refuse(exc, _ref(item))
 
     async def _submits(self, burst: list[Submit]) -> None:
+        if trace.enabled():  # taken off the request queue: decoded, queue wait included
+            for s in burst:
+                trace.point("hub_receive", s.id)
         results = await self.intake.submit_many(
             [(s.id, s.envelope) for s in burst], self.device, now_ms()
         )

@@ -25,6 +25,7 @@ from hotline.protocol import (
 )
 from hotline.protocol.acceptance import Rules, SeenMessage, check_envelope, check_receipt
 from hotline.protocol.errors import KeyError_, SignatureError, UnknownReference
+from hotline.runtime import trace
 
 from .event_log import HubSigner
 from .journal import AcceptJournal
@@ -193,6 +194,7 @@ class Intake:
             )
             if self.journal is not None and not res.duplicate:
                 self.journal.record(env.id.hex(), res.position)
+            trace.point("hub_accepted", env.id)
             out[i] = Accepted(env.id, res.position, res.duplicate, args[-1] == "urgent")
 
     async def _audit_refusals(

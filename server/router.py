@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from hotline.protocol import Unavailable
+from hotline.runtime import trace
 from hotline.runtime.backoff import Backoff, jittered
 
 from .metrics import Metrics
@@ -67,6 +68,9 @@ class Router:
         if not entries:
             return cursor
         res = await self.streams.routing.route(entries)
+        if trace.enabled():
+            for e in entries:
+                trace.point("hub_routed", e.mid)
         for party, n in res.out_of_order.items():
             # Something above the log's ids sits in that inbox: the router did not put it
             # there. The references went in after it (nothing dropped); say so loudly.

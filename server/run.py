@@ -20,12 +20,14 @@ from typing import Any
 from aiohttp import web
 
 from hotline.protocol import ProtocolError
+from hotline.runtime.loop import loop_name, run
 
 from .app import create_app, create_metrics_app
 from .appkeys import SUPERVISOR
 from .config import ConfigError, Settings
 from .locks import HubLock
 from .redis_process import RedisStartError
+from .streams.client import parser_name
 from .tls import bind, hub_site
 
 __all__ = ["serve"]
@@ -48,7 +50,7 @@ def serve(
         if not Path(home).is_dir():
             raise ConfigError(f"{home} is not a hub home: run `hotline init {home}`, or fix --home")
         settings = Settings.load(home, {"host": host, "port": port, "redis_url": redis_url})
-        return asyncio.run(_serve(settings, print_fn))
+        return run(_serve(settings, print_fn))
     except (ProtocolError, RedisStartError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -94,6 +96,7 @@ async def _run(
     metrics = web.AppRunner(create_metrics_app(app), handle_signals=False)
     # The sockets are bound: connections wait in their backlog until the hub is up.
     scheme = "wss" if settings.tls else "ws"
+    log.info("event loop %s, redis reply parser %s", loop_name(), parser_name())
     print_fn(
         f"hub {settings.device} listening on {scheme}://{settings.host}:{settings.port}/v1/ws",
         flush=True,

@@ -19,6 +19,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from hotline.protocol import MAX_FRAME, AuthError, ProtocolError, Roster
 from hotline.protocol.connection import Authenticated, HubConnection, HubLimits, PeerError
 from hotline.protocol.frames import Bye, Frame
+from hotline.runtime import trace
 from hotline.runtime.clock import now_ms
 from hotline.runtime.supervise import Supervised
 
@@ -36,6 +37,7 @@ from .appkeys import (
 from .delivery import DeliveryPump
 from .device_requests import DeviceRequests
 from .streams import InboxEntry
+from .ws_batch import send_all
 
 __all__ = ["DeviceSocket", "websocket_handler"]
 
@@ -70,6 +72,7 @@ class DeviceSocket:
         self.pump: DeliveryPump | None = None
         self._ready = asyncio.Event()  # output is queued on the connection
         self._requests: asyncio.Queue[Frame | None] = asyncio.Queue(maxsize=REQUEST_QUEUE)
+        self._traced: list[str] = []  # message ids of queued deliveries, when tracing
 
     # -- what the registry calls --------------------------------------------------------
     def wake(self) -> None:
@@ -214,6 +217,8 @@ class DeviceSocket:
         if self.conn.state != "open":
             return  # the device is gone: the entry stays pending and is delivered again
         self.conn.deliver(e.id, e.event, e.index, e.lane == "urgent")
+        if trace.enabled():
+            self._traced.append(e.mid)
         self.kick()
 
     async def _writer(self) -> None:
@@ -226,8 +231,11 @@ class DeviceSocket:
             except TimeoutError:
                 self.conn.check_time(now_ms())  # the device's roster entry expired
             self._ready.clear()
-            for data in self.conn.data_to_send():
-                await self.ws.send_bytes(data)
+            traced, self._traced = self._traced, []  # the deliveries in this write
+            # everything queued, in one transport write (urgent first, as queued)
+            await send_all(self.ws, self.conn.data_to_send())
+            for mid in traced:
+                trace.point("hub_frame_written", mid, self.device_id)
             if self.conn.closed:
                 code = self.conn.close_code or WSCloseCode.OK
                 await self.ws.close(code=code, message=self.conn.close_reason().encode())

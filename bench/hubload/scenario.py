@@ -176,14 +176,20 @@ def _profiled(
 
 @contextlib.contextmanager
 def _servers(
-    tmp: Path, tag: str, load: Load, hub_cores: list[set[int]], redis_cores: set[int], tls: bool
+    tmp: Path,
+    tag: str,
+    load: Load,
+    hub_cores: list[set[int]],
+    redis_cores: set[int],
+    tls: bool,
+    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[Net, int]]:
     """A fresh Redis (AOF always) and the hubs on it, each pinned; yields (net, redis pid)."""
     redis = RedisProcess(tmp / f"hubonly-redis-{tag}").start()
     try:
         assert redis.proc is not None
         pin(redis.proc.pid, redis_cores)
-        net = Net(tmp, redis.url, hubs=len(hub_cores), tls=tls, home=load.home,
+        net = Net(tmp, redis.url, hubs=len(hub_cores), tls=tls, home=load.home, env=env,
                   preexec=lambda i: os.sched_setaffinity(0, hub_cores[i]))  # fmt: skip
         try:
             yield net, redis.proc.pid
@@ -202,16 +208,20 @@ def hub_only(
     load: Load | None = None,
     profile_s: float = 0,
     pinned: bool = True,
+    env: dict[str, str] | None = None,
+    tag: str = "",
 ) -> dict[str, Any]:
     """Saturate `hubs` hub(s) with pre-signed envelopes; CPU per message from /proc.
 
     `profile_s`: py-spy the first hub meanwhile (its sampling costs CPU: a profiled
-    run's CPU figures are not comparable with an unprofiled one's).
+    run's CPU figures are not comparable with an unprofiled one's). `env`: extra
+    environment of the hub processes (an A/B variant, see `ab.py`); `tag` keeps each
+    run's Redis directory apart.
     """
     load = load or Load(tmp / "home", count=count)
     hub_cores, redis_cores, load_cores, note = _placement(hubs, pinned)
-    tag = f"{load.home.name}-{load.scheme}-{hubs}-{int(tls)}-{int(pinned)}-{len(load.senders)}"
-    with _servers(tmp, tag, load, hub_cores, redis_cores, tls) as (net, redis_pid):
+    tag += f"{load.home.name}-{load.scheme}-{hubs}-{int(tls)}-{int(pinned)}-{len(load.senders)}"
+    with _servers(tmp, tag, load, hub_cores, redis_cores, tls, env) as (net, redis_pid):
         gen = _loadgen(load, [net.url(i) for i in range(hubs)], load_cores)
         pids = {f"hub{i}": p for i, p in enumerate(net.pids())}
         pids |= {"redis": redis_pid, "loadgen": gen.pid}

@@ -43,11 +43,17 @@ def chains(pts: Points) -> Chains:
     return out
 
 
-def breakdown(directory: Path) -> dict[str, Any]:
-    """p50/p99 ms of every consecutive segment seen, and of the whole chain."""
+def breakdown(directory: Path, only: set[str] | None = None) -> dict[str, Any]:
+    """p50/p99 ms of every consecutive segment seen, and of the whole chain.
+
+    `only`: the message ids (hex) to count, say the FLASH ones of a mixed run.
+    """
     seg: dict[str, list[float]] = defaultdict(list)
     total: list[float] = []
-    cs = chains(read_points(directory))
+    pts = read_points(directory)
+    if only is not None:
+        pts = {m: h for m, h in pts.items() if m in only}
+    cs = chains(pts)
     for chain in cs.values():
         for (h1, t1), (h2, t2) in itertools.pairwise(chain):
             seg[f"{h1}→{h2}"].append((t2 - t1) / 1e6)
