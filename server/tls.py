@@ -59,9 +59,18 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | None:
 class HubTLSSite(web.SockSite):
     """A site on a bound socket whose connections use :class:`HubTLSProtocol`."""
 
-    def __init__(self, runner: web.BaseRunner, sock: socket.socket, ctx: ssl.SSLContext) -> None:
+    def __init__(
+        self,
+        runner: web.BaseRunner,
+        sock: socket.socket,
+        ctx: ssl.SSLContext,
+        handshake_timeout: float = 60.0,
+    ) -> None:
         super().__init__(runner, sock)
         self._tls = ctx
+        # a stranger who opens TCP and never finishes TLS holds an fd: asyncio's default
+        # is 60 s; the hub gives the TLS handshake the same bound as the headers after it
+        self._handshake_timeout = handshake_timeout
         host, port = sock.getsockname()[:2]
         self._tls_name = f"https://{host}:{port}"
 
@@ -77,7 +86,14 @@ class HubTLSSite(web.SockSite):
 
         def protocol() -> Any:
             handler = hub_handler(server, loop)
-            return HubTLSProtocol(loop, handler, self._tls, None, server_side=True)
+            return HubTLSProtocol(
+                loop,
+                handler,
+                self._tls,
+                None,
+                server_side=True,
+                ssl_handshake_timeout=self._handshake_timeout,
+            )
 
         self._server = await loop.create_server(protocol, sock=self._sock, backlog=self._backlog)
 
@@ -101,7 +117,9 @@ def hub_site(runner: web.BaseRunner, sock: socket.socket, settings: Settings) ->
     Both answer what is not HTTP as a problem document (``server.http_handler``).
     """
     ctx = ssl_context(settings)
-    return HubTLSSite(runner, sock, ctx) if ctx else HubPlainSite(runner, sock)
+    if ctx is None:
+        return HubPlainSite(runner, sock)
+    return HubTLSSite(runner, sock, ctx, handshake_timeout=settings.header_timeout_s)
 
 
 def bind(host: str, port: int, what: str, fix: str) -> socket.socket:
