@@ -31,6 +31,6 @@ async def error_middleware(
         return problem(exc)
     except web.HTTPException:
         raise
-    except Exception:
+    except Exception:  # the last resort for a bug: logged with its traceback, a 500 out
         log.exception("internal error on %s %s", request.method, request.path)
         return web.json_response({"code": "internal", "message": "internal error"}, status=500)
