@@ -23,6 +23,7 @@ from hotline.client.store import Store
 from hotline.client.verification import build_view, check_message, record_time
 from hotline.protocol import validate_body
 from hotline.protocol.verification_report import sign_report
+from tests.conftest import TIMEOUT_FACTOR
 from tests.treaty_cases import inspection_request, ms, report_content
 
 POLICIES = ["vienna-2011", "regional-2026"]
@@ -110,7 +111,10 @@ def test_lateness_is_judged_at_one_time_the_accept_time_when_known() -> None:
 
 def hotline(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hotline.client", *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "hotline.client", *args],
+        capture_output=True,
+        text=True,
+        timeout=60 * TIMEOUT_FACTOR,
     )
 
 
