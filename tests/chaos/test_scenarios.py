@@ -35,9 +35,13 @@ PAUSE_S = 2.0  # how long the soak freezes Redis (SIGSTOP) when it picks that fa
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
-async def _progress(h: History, more: int) -> None:
-    """Until `more` further sends have been attempted: the next fault lands mid-traffic."""
-    await h.until_sends(h.sends + more, 60 * TIMEOUT_FACTOR)
+async def _progress(h: History, planned: int, k: int) -> None:
+    """Until k sixths of the planned sends have been attempted: fault k lands mid-traffic.
+
+    Counted from the start, not from the last fault: the traffic runs on through each
+    restart, so a count per fault would outrun the sends there are.
+    """
+    await h.until_sends(planned * k // 6, 60 * TIMEOUT_FACTOR)
 
 
 def _assert_clean(res: dict[str, int]) -> None:
@@ -57,8 +61,8 @@ async def test_1_hub_killed_5_times_under_load(
             watchers = [h.watch(c) for c in clients]
             per = 60 if long_run else 12
             traffic = asyncio.create_task(load(h, clients[:20], PARTIES, per))
-            for _ in range(5):
-                await _progress(h, 20 * per // 7)
+            for k in range(1, 6):
+                await _progress(h, 20 * per, k)
                 await asyncio.to_thread(hub.kill)
                 h.faults.append("kill -9 hub")
                 await asyncio.to_thread(hub.start)
@@ -87,8 +91,8 @@ async def test_2_redis_killed_5_times(
             groups_before = {
                 p: {g["name"] for g in await hub.redis.xinfo_groups(inbox_key(p))} for p in PARTIES
             }
-            for _ in range(5):
-                await _progress(h, 14 * per // 7)
+            for k in range(1, 6):
+                await _progress(h, 14 * per, k)
                 await asyncio.to_thread(redis_server.kill)
                 h.faults.append("kill -9 redis")
                 await asyncio.to_thread(redis_server.restart)
@@ -174,7 +178,7 @@ async def test_3_redis_paused(
                 c.outbox.on_accepted = hook  # type: ignore[method-assign]
             tasks_before = {t for t in asyncio.all_tasks() if not t.done()}
             traffic = asyncio.create_task(load(h, clients, PARTIES, 30))
-            await _progress(h, 20)
+            await h.until_sends(20, 60 * TIMEOUT_FACTOR)  # mid-traffic: 20 of 210 sends
             redis_server.pause()
             t0 = time.monotonic()
             h.faults.append(f"SIGSTOP redis {pause_s:g} s")
