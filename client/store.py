@@ -136,7 +136,7 @@ class Store(LogStore, ReceiptTables, AttentionTables):
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield
-            except BaseException:
+            except BaseException:  # any exit, a cancel too, undoes the writes; re-raised
                 self.db.execute("ROLLBACK")
                 raise
             self.db.execute("COMMIT")

@@ -8,7 +8,6 @@ import signal
 import ssl
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from hotline.server.roster_store import RosterState
 from hotline.server.streams import Streams
 from hotline.server.tls import bind, hub_site
 from tests.conftest import TIMEOUT_FACTOR
+from tests.waits import wait_until_blocking
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = TIMEOUT_FACTOR  # every wait in the harness scales with the suite's one factor
@@ -107,7 +107,7 @@ async def start_hub(home: Path, redis_url: str, **overrides: Any) -> InProcessHu
     metrics = web.AppRunner(create_metrics_app(app), handle_signals=False)
     await metrics.setup()
     await web.SockSite(metrics, bind("127.0.0.1", metrics_port, "metrics", "pick another")).start()
-    await asyncio.wait_for(app[appkeys.ROUTER].routed_once.wait(), 10)
+    await asyncio.wait_for(app[appkeys.ROUTER].routed_once.wait(), 10 * TIMEOUT)
     return InProcessHub(runner, port, app, metrics, metrics_port)
 
 
@@ -127,7 +127,7 @@ class HubProcess:
     def url(self) -> str:
         return f"wss://127.0.0.1:{self.port}/v1/ws"
 
-    def start(self, timeout: float = 30) -> HubProcess:
+    def start(self, timeout: float = 30 * TIMEOUT_FACTOR) -> HubProcess:
         log = open(self.home / f"hub-{self.port}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
@@ -146,29 +146,27 @@ class HubProcess:
             start_new_session=True,
         )
         ctx = ssl.create_default_context(cafile=str(self.home / "hub" / "tls.crt"))
-        deadline = time.monotonic() + timeout
-        delay = 0.02
-        while time.monotonic() < deadline:
+        log_path = self.home / f"hub-{self.port}.log"
+
+        def ready() -> bool:  # another process: nothing to wait on but its /readyz
+            assert self.proc is not None
             if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"hub exited: {(self.home / f'hub-{self.port}.log').read_text()[-2000:]}"
-                )
+                raise RuntimeError(f"hub exited: {log_path.read_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(
                     f"https://127.0.0.1:{self.port}/readyz", context=ctx, timeout=1
                 ) as r:
-                    if r.status == 200:
-                        return self
+                    return bool(r.status == 200)
             except OSError:
-                pass
-            time.sleep(delay)  # polling readiness with a deadline
-            delay = min(delay * 2, 0.2)
-        raise RuntimeError("hub did not become ready")
+                return False  # not listening yet, or not ready: ask again
+
+        wait_until_blocking(ready, timeout, f"the hub on port {self.port} to become ready")
+        return self
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
+            self.proc.wait(10 * TIMEOUT_FACTOR)
 
     def signal(self, sig: int) -> None:
         if self.proc:
@@ -179,7 +177,7 @@ class HubProcess:
             self.proc.send_signal(signal.SIGCONT)
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                self.proc.wait(10 * TIMEOUT_FACTOR)
             except subprocess.TimeoutExpired:
                 self.kill()
 
@@ -198,24 +196,6 @@ async def publish_roster(home: Path, url: str, roster: Any) -> int:
     rest = Rest(url, h.device("HR/officer-1"), "HUB/hub-1", home / "hub" / "tls.crt")
     data = await rest.request("POST", "/v1/roster", body=roster.encode())
     return int(json.loads(data)["version"])
-
-
-async def wait_for(pred: Any, timeout: float = 10.0, what: str = "condition") -> None:
-    """Wait on a condition, re-checking after every event-loop turn (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-
-
-async def poll_until(pred: Any, timeout: float = 10.0, what: str = "condition") -> None:
-    """Like wait_for, for an async predicate (e.g. one that asks Redis)."""
-    deadline = time.monotonic() + timeout
-    while not await pred():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 @dataclass(frozen=True)

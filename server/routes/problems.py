@@ -120,7 +120,7 @@ async def error_middleware(
         # answer, nothing wrong with the hub
         request.app[METRICS].inc("hotline_rest_aborted_total")
         return problem_response(400, "protocol_error", "the connection was closed mid-request")
-    except Exception:
+    except Exception:  # the last resort for a bug: logged with its traceback, a 500 out
         log.exception("internal error on %s %s", request.method, safe_excerpt(request.path, 80))
         request.app[METRICS].inc("hotline_internal_errors_total")
         return problem_response(500, "internal_error", "internal error on the hub: retry later")

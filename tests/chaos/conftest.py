@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from hotline.client.hub_client import HubClient
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client
 
 PARTIES = ["AL", "BA", "HR", "ME", "MK", "RS", "XK"]
@@ -40,7 +41,7 @@ class Fleet:
         for c in self.clients:
             await c.start()
         for c in self.clients:
-            assert await c.wait_connected(20), c.device.id
+            assert await c.wait_connected(20 * TIMEOUT_FACTOR), c.device.id
         return self.clients
 
     async def __aexit__(self, *exc: object) -> None:

@@ -19,6 +19,7 @@ class TcpProxy:
         self.conns: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
         self.server: asyncio.Server | None = None
         self._stalled_conns: set[int] = set()
+        self._healed = asyncio.Event()  # set by heal(): held bytes move again
 
     async def start(self) -> TcpProxy:
         self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
@@ -34,9 +35,11 @@ class TcpProxy:
     def stall(self) -> None:
         """Existing connections stop moving bytes, without FIN or RST (a blackhole)."""
         self._stalled_conns = {id(c) for c in self.conns}
+        self._healed.clear()
 
     def heal(self) -> None:
         self._stalled_conns = set()
+        self._healed.set()
         self.delay_s = 0.0
         self.duplicate = False
 
@@ -47,6 +50,8 @@ class TcpProxy:
                 with contextlib.suppress(Exception):
                     w.transport.abort()
         self.conns.clear()
+        self._stalled_conns = set()
+        self._healed.set()  # a pipe held by a stall ends now (its connection is gone)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -75,9 +80,11 @@ class TcpProxy:
             if not data:
                 w.close()
                 return
-            while id(pair) in self._stalled_conns:
-                await asyncio.sleep(0.05)  # holding bytes: the peer sees silence
-            if self.delay_s:
+            if id(pair) in self._stalled_conns:
+                await self._healed.wait()  # holding bytes: the peer sees silence
+                if pair not in self.conns:
+                    return  # cut while stalled: the bytes die with the connection
+            if self.delay_s:  # the fault itself: latency, not synchronisation
                 await asyncio.sleep(self.delay_s * (0.5 + random.random()))
             w.write(data)
             if self.duplicate:

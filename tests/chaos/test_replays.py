@@ -16,7 +16,10 @@ from hotline.client.home import Home
 from hotline.protocol import Envelope, id_text, new_message_id
 from hotline.protocol.codec import pack, unpack
 from hotline.server.redis_process import RedisProcess
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import RawDevice, client, start_hub
+
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
 
 
 def now() -> int:
@@ -42,14 +45,14 @@ async def test_replays_flips_roles_rollback(classic_home: Path, redis_server: Re
     try:
         async with client(home, "HR", hub.url) as hr:
             q = hr.subscribe()
-            assert await hr.wait_connected(10)
+            assert await hr.wait_connected(T)
             positions = []
             for stage in ("first", "immediately", "after hub restart", "after redis restart"):
                 if stage == "after hub restart":
                     await hub.stop()
                     hub = await start_hub(home, redis_server.url, instance="r", port=hub.port)
                 if stage == "after redis restart":
-                    redis_server.kill()
+                    await asyncio.to_thread(redis_server.kill)
                     await asyncio.to_thread(redis_server.restart)
                 async with RawDevice(hub.url, home, "RS/officer-1") as rs:
                     frame = await rs.submit(data)
@@ -72,7 +75,7 @@ async def test_replays_flips_roles_rollback(classic_home: Path, redis_server: Re
                 assert (await rs.submit(marker.encode())).type == "accepted"
             shown: list[str] = []
             while id_text(marker.id) not in shown:
-                ev = await asyncio.wait_for(q.get(), 10)
+                ev = await asyncio.wait_for(q.get(), T)
                 if isinstance(ev, MessageReceived):
                     shown.append(ev.message.id)
             assert shown == [id_text(env.id), id_text(marker.id)]

@@ -25,17 +25,23 @@ from hotline.server.streams import Streams, connect, inbox_key
 from tests.chaos.conftest import PARTIES, Fleet, devices
 from tests.chaos.history import History, drain, load
 from tests.chaos.proxy import TcpProxy
-from tests.harness import HubProcess, client, poll_until, start_hub, wait_for
+from tests.conftest import TIMEOUT_FACTOR
+from tests.harness import HubProcess, client, start_hub
+from tests.waits import wait_until
+
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
+PAUSE_S = 2.0  # how long the soak freezes Redis (SIGSTOP) when it picks that fault
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
-async def _progress(h: History, more: int, timeout: float = 60) -> None:
-    """Wait until `more` further sends have been attempted (no fixed sleeps)."""
-    target = h.sends + more
-    end = time.monotonic() + timeout
-    while h.sends < target and time.monotonic() < end:
-        await asyncio.sleep(0.02)
+async def _progress(h: History, planned: int, k: int) -> None:
+    """Until k sixths of the planned sends have been attempted: fault k lands mid-traffic.
+
+    Counted from the start, not from the last fault: the traffic runs on through each
+    restart, so a count per fault would outrun the sends there are.
+    """
+    await h.until_sends(planned * k // 6, 60 * TIMEOUT_FACTOR)
 
 
 def _assert_clean(res: dict[str, int]) -> None:
@@ -46,16 +52,18 @@ def _assert_clean(res: dict[str, int]) -> None:
 async def test_1_hub_killed_5_times_under_load(
     chaos_home: Path, redis_server: RedisProcess, long_run: bool, record: Any
 ) -> None:
-    hub = HubProcess(chaos_home, redis_server.url, env={"HOTLINE_HUB_INSTANCE": "h"}).start()
+    hub = await asyncio.to_thread(
+        HubProcess(chaos_home, redis_server.url, env={"HOTLINE_HUB_INSTANCE": "h"}).start
+    )
     h = History()
     try:
         async with Fleet(chaos_home, hub.url, devices(21)) as clients:
             watchers = [h.watch(c) for c in clients]
             per = 60 if long_run else 12
             traffic = asyncio.create_task(load(h, clients[:20], PARTIES, per))
-            for _ in range(5):
-                await _progress(h, 20 * per // 7)
-                hub.kill()
+            for k in range(1, 6):
+                await _progress(h, 20 * per, k)
+                await asyncio.to_thread(hub.kill)
                 h.faults.append("kill -9 hub")
                 await asyncio.to_thread(hub.start)
             await traffic
@@ -64,7 +72,7 @@ async def test_1_hub_killed_5_times_under_load(
             for w in watchers:
                 w.cancel()
     finally:
-        hub.stop()
+        await asyncio.to_thread(hub.stop)
     record("hub-kill", res)
     _assert_clean(res)
     assert res["reordered"] == 0
@@ -83,9 +91,9 @@ async def test_2_redis_killed_5_times(
             groups_before = {
                 p: {g["name"] for g in await hub.redis.xinfo_groups(inbox_key(p))} for p in PARTIES
             }
-            for _ in range(5):
-                await _progress(h, 14 * per // 7)
-                redis_server.kill()
+            for k in range(1, 6):
+                await _progress(h, 14 * per, k)
+                await asyncio.to_thread(redis_server.kill)
                 h.faults.append("kill -9 redis")
                 await asyncio.to_thread(redis_server.restart)
             await traffic
@@ -107,7 +115,7 @@ async def test_2_redis_killed_5_times(
                 return await pending_total() == 0
 
             with contextlib.suppress(AssertionError):
-                await poll_until(acked, 15, "the last acks to reach Redis")
+                await wait_until(acked, 15 * TIMEOUT_FACTOR, "the last acks to reach Redis")
             pending = await pending_total()
             for w in watchers:
                 w.cancel()
@@ -122,29 +130,30 @@ async def test_2_redis_killed_5_times(
 async def test_negative_control_without_durability_the_checker_sees_loss(
     chaos_home: Path, tmp_path: Path, record: Any
 ) -> None:
-    unsafe = RedisProcess(tmp_path / "unsafe", appendonly=False).start()
+    unsafe = await asyncio.to_thread(RedisProcess(tmp_path / "unsafe", appendonly=False).start)
     hub = await start_hub(chaos_home, unsafe.url, allow_unsafe_redis=True)
     h = History()
     try:
         senders = Fleet(chaos_home, hub.url, ["RS/officer-1", "AL/officer-1"])
         async with senders as s:
             await load(h, s, ["HR", "BA", "ME", "MK", "XK"], 15)
-            unsafe.kill()  # no AOF: everything accepted but not yet delivered is gone
+            # no AOF: everything accepted but not yet delivered is gone
+            await asyncio.to_thread(unsafe.kill)
             h.faults.append("kill -9 redis (AOF off)")
-            unsafe.restart()
+            await asyncio.to_thread(unsafe.restart)
             async with Fleet(
                 chaos_home,
                 hub.url,
                 ["HR/officer-1", "BA/officer-1", "ME/officer-1", "MK/officer-1", "XK/officer-1"],
             ) as r:
                 watchers = [h.watch(c) for c in r]
-                await drain(h, [*s, *r], timeout=5)
+                await drain(h, [*s, *r], timeout=5 * TIMEOUT_FACTOR)
                 res = h.check([*s, *r])
                 for w in watchers:
                     w.cancel()
     finally:
         await hub.stop()
-        unsafe.stop()
+        await asyncio.to_thread(unsafe.stop)
     record("negative-control", res)
     assert res["accepted"] == 30 and res["lost"] > 0  # the checker can see loss
 
@@ -169,7 +178,7 @@ async def test_3_redis_paused(
                 c.outbox.on_accepted = hook  # type: ignore[method-assign]
             tasks_before = {t for t in asyncio.all_tasks() if not t.done()}
             traffic = asyncio.create_task(load(h, clients, PARTIES, 30))
-            await _progress(h, 20)
+            await h.until_sends(20, 60 * TIMEOUT_FACTOR)  # mid-traffic: 20 of 210 sends
             redis_server.pause()
             t0 = time.monotonic()
             h.faults.append(f"SIGSTOP redis {pause_s:g} s")
@@ -190,12 +199,12 @@ async def test_3_redis_paused(
             # Commands in flight (acks, reads) hold connections for a moment; a leaked
             # one never comes back. Wait (bounded) for the pool to settle, then look.
             with contextlib.suppress(AssertionError):
-                await wait_for(lambda: busy() <= 8, 5, "the pool to settle")
+                await wait_until(lambda: busy() <= 8, 5 * TIMEOUT_FACTOR, "the pool to settle")
             in_use = busy()
             for w in watchers:
                 w.cancel()
         # every connection closed: nothing of theirs may be left running on the hub side
-        await wait_for(lambda: not len(hub.registry), 10, "every connection to close")
+        await wait_until(lambda: not len(hub.registry), T, "every connection to close")
 
         def still_running() -> set[asyncio.Task[Any]]:
             me = asyncio.current_task()
@@ -203,7 +212,9 @@ async def test_3_redis_paused(
 
         # cancelled tasks unwind over a few loop turns; a hanging one never does
         with contextlib.suppress(AssertionError):
-            await wait_for(lambda: not still_running(), 5, "cancelled tasks to unwind")
+            await wait_until(
+                lambda: not still_running(), 5 * TIMEOUT_FACTOR, "cancelled tasks to unwind"
+            )
         leftover = still_running()
     finally:
         await hub.stop()
@@ -232,26 +243,26 @@ async def test_4_blackholed_client_detected_and_redelivered(
         q = hr.subscribe()
         async with client(classic_home, "RS", hub.url) as rs:
             await hr.start()
-            assert await rs.wait_connected(10) and await hr.wait_connected(10)
+            assert await rs.wait_connected(T) and await hr.wait_connected(T)
             proxy.stall()  # no FIN, no RST: silence
             t0 = time.monotonic()
             sent = [(await rs.send("HR", "link_test", {"note": str(i)})).id for i in range(10)]
-            await wait_for(
+            await wait_until(
                 lambda: "HR" not in {c.party for c in hub.registry.all()},
-                5,
+                5 * TIMEOUT_FACTOR,
                 "the hub to notice the dead connection",
             )
             detected = time.monotonic() - t0
             seen: list[str] = []
             while len(seen) < 10:
-                ev = await asyncio.wait_for(q.get(), 30)
+                ev = await asyncio.wait_for(q.get(), 30 * TIMEOUT_FACTOR)
                 if isinstance(ev, MessageReceived):
                     seen.append(ev.message.id)
             # A later message from the same sender: redeliveries go out before new entries,
             # so any duplicate of the ten shows before this marker does.
             marker = (await rs.send("HR", "link_test", {"note": "marker"})).id
             while True:
-                ev = await asyncio.wait_for(q.get(), 30)
+                ev = await asyncio.wait_for(q.get(), 30 * TIMEOUT_FACTOR)
                 if isinstance(ev, MessageReceived):
                     if ev.message.id == marker:
                         break
@@ -291,7 +302,7 @@ async def test_5_slow_consumer_does_not_slow_the_others(
         ):
             await slow.start()
             for c in (rs, ba, me, slow):
-                assert await c.wait_connected(20)
+                assert await c.wait_connected(20 * TIMEOUT_FACTOR)
             fast_q = {"BA": ba.subscribe(), "ME": me.subscribe()}
             sent_at: dict[str, float] = {}
             lat: list[float] = []
@@ -300,7 +311,7 @@ async def test_5_slow_consumer_does_not_slow_the_others(
             async def fast(name: str) -> None:
                 got = 0
                 while got < n:
-                    ev = await asyncio.wait_for(fast_q[name].get(), 60)
+                    ev = await asyncio.wait_for(fast_q[name].get(), 60 * TIMEOUT_FACTOR)
                     if isinstance(ev, MessageReceived):
                         got += 1
                         lat.append(time.monotonic() - sent_at.get(ev.message.id, time.monotonic()))
@@ -319,7 +330,7 @@ async def test_5_slow_consumer_does_not_slow_the_others(
             await asyncio.gather(*watchers)
             slow_seen: set[str] = set()
             while len(slow_seen) < n:
-                ev = await asyncio.wait_for(sq.get(), 120)
+                ev = await asyncio.wait_for(sq.get(), 120 * TIMEOUT_FACTOR)
                 if isinstance(ev, MessageReceived):
                     slow_seen.add(ev.message.id)
         await slow.close()
@@ -401,7 +412,7 @@ def test_7_unsafe_persistence_refused(classic_home: Path, tmp_path: Path) -> Non
             ],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=60 * TIMEOUT_FACTOR,
             env={**os.environ, "HOTLINE_HUB_METRICS_PORT": "0"},
         )
     finally:
@@ -414,20 +425,20 @@ def test_7_unsafe_persistence_refused(classic_home: Path, tmp_path: Path) -> Non
 async def test_8_truncated_aof_tail_is_reported_exactly(
     classic_home: Path, tmp_path: Path, record: Any
 ) -> None:
-    redis = RedisProcess(tmp_path / "r").start()
+    redis = await asyncio.to_thread(RedisProcess(tmp_path / "r").start)
     hub = await start_hub(classic_home, redis.url, instance="j")
     ids = []
     async with client(classic_home, "RS", hub.url) as rs:
-        assert await rs.wait_connected(10)
+        assert await rs.wait_connected(T)
         for i in range(40):
             ids.append((await rs.send("HR", "link_test", {"note": str(i)})).id)
     await hub.stop()
-    redis.kill()
+    await asyncio.to_thread(redis.kill)
     aof = sorted((tmp_path / "r").rglob("*.aof"), key=lambda p: p.stat().st_size)[-1]
     size = aof.stat().st_size
     with open(aof, "r+b") as f:  # cut the tail: the disk lost the last writes
         f.truncate(int(size * 0.85))
-    redis.restart()
+    await asyncio.to_thread(redis.restart)
     r = connect(redis.url)
     present = {m for m in ids if await r.hexists("hl:{log}:ids", m.replace("-", ""))}
     truly_missing = sorted(m.replace("-", "") for m in ids if m not in present)
@@ -444,7 +455,7 @@ async def test_8_truncated_aof_tail_is_reported_exactly(
             health = (resp.status, await resp.json())
     finally:
         await hub.stop()
-        redis.stop()
+        await asyncio.to_thread(redis.stop)
     record("aof-truncated", {"sent": 40, "missing": len(truly_missing), "reported": len(reported)})
     assert truly_missing, "the cut should have removed some accepted messages"
     assert reported == truly_missing  # exactly which ids, loudly
@@ -458,7 +469,9 @@ async def test_9_mixed_soak_with_rotating_faults(
 
     rng = random.Random(9)
     duration = float(os.environ.get("HOTLINE_SOAK_S", 600 if long_run else 20))
-    hub = HubProcess(chaos_home, redis_server.url, env={"HOTLINE_HUB_INSTANCE": "s"}).start()
+    hub = await asyncio.to_thread(
+        HubProcess(chaos_home, redis_server.url, env={"HOTLINE_HUB_INSTANCE": "s"}).start
+    )
     h = History()
 
     def usage(pid: int) -> tuple[int, int]:
@@ -482,14 +495,14 @@ async def test_9_mixed_soak_with_rotating_faults(
                 await asyncio.sleep(rng.uniform(3, 6) if not long_run else rng.uniform(10, 30))
                 fault = rng.choice(["hub", "redis", "pause"])
                 if fault == "hub":
-                    hub.kill()
+                    await asyncio.to_thread(hub.kill)
                     await asyncio.to_thread(hub.start)
                 elif fault == "redis":
-                    redis_server.kill()
+                    await asyncio.to_thread(redis_server.kill)
                     await asyncio.to_thread(redis_server.restart)
                 else:
                     redis_server.pause()
-                    await asyncio.sleep(2)
+                    await asyncio.sleep(PAUSE_S)  # the fault itself: Redis frozen this long
                     redis_server.resume()
                 h.faults.append(fault)
             stop.set()
@@ -500,7 +513,7 @@ async def test_9_mixed_soak_with_rotating_faults(
             for w in watchers:
                 w.cancel()
     finally:
-        hub.stop()
+        await asyncio.to_thread(hub.stop)
     record(
         "soak",
         res

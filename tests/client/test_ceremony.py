@@ -11,7 +11,11 @@ from hotline.client.events import MessageReceived
 from hotline.client.init import make_tls_cert
 from hotline.server.redis_process import RedisProcess
 from tests.client.test_cli import hotline
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
+from tests.waits import next_event
+
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
 
 pytestmark = pytest.mark.slow
 MINISTRIES = {"RS": "Serbia", "HR": "Croatia", "BA": "Bosnia and Herzegovina"}
@@ -99,11 +103,10 @@ async def test_three_ministries_ceremony_hub_accepts(
             client(homes["BA"], "BA", hub.url) as ba,
         ):
             q = ba.subscribe()
-            assert await rs.wait_connected(10) and await ba.wait_connected(10)
+            assert await rs.wait_connected(T) and await ba.wait_connected(T)
             res = await rs.send("BA", "hotline_message", {"text": "Ceremony done", "lang": "en"})
             assert res.status == "accepted"
-            while not isinstance(ev := await q.get(), MessageReceived):
-                pass
+            ev = await next_event(q, MessageReceived)
             assert ev.message.verified and ev.message.body["text"] == "Ceremony done"
     finally:
         await hub.stop()

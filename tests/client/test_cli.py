@@ -12,13 +12,18 @@ from pathlib import Path
 import pytest
 
 from hotline.server.redis_process import RedisProcess, free_port
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import HubProcess
+from tests.waits import wait_until_blocking
+
+# how long a `listen --count 1` may wait for the message it expects
+LISTEN = f"{20 * TIMEOUT_FACTOR:g}"
 
 pytestmark = pytest.mark.slow
 
 
 def hotline(
-    *args: str, stdin: str | None = None, timeout: float = 60
+    *args: str, stdin: str | None = None, timeout: float = 60 * TIMEOUT_FACTOR
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "hotline.client", *args],
@@ -73,7 +78,9 @@ def test_init_serve_send_listen_ack_status(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         sent = json.loads(r.stdout)
         assert sent["status"] == "accepted" and sent["position"]
-        r = hotline("listen", "--home", str(home), "--as", "HR", "--count", "1", "--timeout", "20")
+        r = hotline(
+            "listen", "--home", str(home), "--as", "HR", "--count", "1", "--timeout", LISTEN
+        )
         assert r.returncode == 0, r.stderr
         (msg,) = lines(r.stdout)
         assert msg["id"] == sent["id"] and msg["verified"] is True
@@ -96,7 +103,7 @@ def test_init_serve_send_listen_ack_status(tmp_path: Path) -> None:
         }
         # the auditor reads (it is sealed to) and never signs a receipt
         r = hotline(
-            "listen", "--home", str(home), "--as", "AUDIT", "--count", "1", "--timeout", "20"
+            "listen", "--home", str(home), "--as", "AUDIT", "--count", "1", "--timeout", LISTEN
         )
         assert r.returncode == 0 and "refused" not in r.stderr, r.stderr
         assert lines(r.stdout)[0]["id"] == sent["id"]
@@ -107,7 +114,7 @@ def test_init_serve_send_listen_ack_status(tmp_path: Path) -> None:
             assert c.execute("SELECT count(*) FROM receipt_outbox").fetchone()[0] == 0
     finally:
         os.killpg(hub.pid, signal.SIGTERM)
-        hub.wait(20)
+        hub.wait(20 * TIMEOUT_FACTOR)
     assert (home / "hub" / "redis" / "appendonlydir").exists() or (
         home / "hub" / "redis" / "appendonly.aof"
     ).exists()
@@ -234,7 +241,9 @@ def test_outbox_queues_while_hub_down_then_delivers_once(
         # the next command for that device flushes the outbox first
         r = hotline("listen", "--home", str(home), "--as", "AL", "--timeout", "1")
         assert r.returncode == 0
-        r = hotline("listen", "--home", str(home), "--as", "ME", "--count", "1", "--timeout", "20")
+        r = hotline(
+            "listen", "--home", str(home), "--as", "ME", "--count", "1", "--timeout", LISTEN
+        )
         (msg,) = lines(r.stdout)
         assert msg["id"] == queued["id"]
         r = hotline("listen", "--home", str(home), "--as", "ME", "--timeout", "1.5")
@@ -265,7 +274,13 @@ def test_feed_of_1000_lines_with_3_bad(tmp_path: Path, redis_server: RedisProces
     hub = HubProcess(home, redis_server.url, port=port).start()
     try:
         r = hotline(
-            "feed", "--home", str(home), "--as", "RS/feed-1", stdin="\n".join(feed), timeout=300
+            "feed",
+            "--home",
+            str(home),
+            "--as",
+            "RS/feed-1",
+            stdin="\n".join(feed),
+            timeout=300 * TIMEOUT_FACTOR,
         )
         out = lines(r.stdout)
         assert r.returncode == 4  # some lines refused
@@ -282,7 +297,6 @@ def test_client_killed_between_outbox_and_accepted_sends_once(
     tmp_path: Path, redis_server: RedisProcess
 ) -> None:
     import sqlite3
-    import time
 
     port = free_port()
     home = tmp_path / "net"
@@ -311,23 +325,25 @@ def test_client_killed_between_outbox_and_accepted_sends_once(
             stderr=subprocess.PIPE,
         )
         db = home / "devices" / "AL" / "officer-1" / "store.sqlite"
-        deadline = time.monotonic() + 30
-        queued: list[tuple[str]] = []
-        while not queued:
-            assert time.monotonic() < deadline, "the message never reached the outbox"
-            if db.exists():
-                try:
-                    with sqlite3.connect(db) as c:
-                        queued = c.execute("SELECT id FROM outbox").fetchall()
-                except sqlite3.OperationalError:
-                    pass
-            time.sleep(0.01)  # polling another process's file, with a deadline
+
+        def queued_ids() -> list[tuple[str]]:  # another process's file: nothing to wait on
+            if not db.exists():
+                return []
+            try:
+                with sqlite3.connect(db) as c:
+                    return c.execute("SELECT id FROM outbox").fetchall()
+            except sqlite3.OperationalError:  # not created yet, or locked by the sender
+                return []
+
+        queued = wait_until_blocking(queued_ids, 30 * TIMEOUT_FACTOR, "the message in the outbox")
         sender.kill()  # between "written to the outbox" and "accepted"
-        sender.wait(10)
+        sender.wait(10 * TIMEOUT_FACTOR)
         hub.signal(signal.SIGCONT)
         r = hotline("listen", "--home", str(home), "--as", "AL", "--timeout", "2")
         assert r.returncode == 0, r.stderr  # the restart flushes the outbox
-        r = hotline("listen", "--home", str(home), "--as", "ME", "--count", "1", "--timeout", "20")
+        r = hotline(
+            "listen", "--home", str(home), "--as", "ME", "--count", "1", "--timeout", LISTEN
+        )
         (msg,) = lines(r.stdout)
         assert msg["id"] == queued[0][0] and msg["family"] == "link_test"
         r = hotline("listen", "--home", str(home), "--as", "ME", "--timeout", "1.5")

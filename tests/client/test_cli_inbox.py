@@ -14,6 +14,7 @@ from hotline.client.cli import build_parser, main, parsers
 from hotline.client.home import Home
 from hotline.client.hub_client import HubClient
 from tests.client.console.seed import FLASH_ID, seed
+from tests.conftest import TIMEOUT_FACTOR
 
 
 def _seeded(home: Path) -> None:
@@ -90,7 +91,7 @@ def test_a_closed_pipe_is_not_an_error(home: Path) -> None:
     assert producer.stdout is not None
     producer.stdout.readline()
     producer.stdout.close()  # like `| head -1`
-    _out, err = producer.communicate(timeout=60)
+    _out, err = producer.communicate(timeout=60 * TIMEOUT_FACTOR)
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TIMEOUT_FACTOR
+
 pytestmark = pytest.mark.slow
 
 
@@ -33,7 +35,7 @@ def test_demo_plays_then_one_ctrl_c_stops_everything(tmp_path: Path) -> None:
             break
     proc.send_signal(signal.SIGINT)
     proc.send_signal(signal.SIGINT)  # an impatient second Ctrl-C changes nothing
-    rest, err = proc.communicate(timeout=60)
+    rest, err = proc.communicate(timeout=60 * TIMEOUT_FACTOR)
     text = "".join(out) + rest
     assert proc.returncode == 130, text + err
     assert "Traceback" not in err and "stopped." in err

@@ -10,7 +10,8 @@ from hotline.client.demo_verification import verification_scenario
 from hotline.client.verification import build_view
 from hotline.server.redis_process import RedisProcess
 from tests.conftest import TIMEOUT_FACTOR
-from tests.harness import client, start_hub, wait_for
+from tests.harness import client, start_hub
+from tests.waits import wait_until
 
 
 async def test_mixed_team_inspection_reaches_every_ledger(
@@ -33,7 +34,7 @@ async def test_mixed_team_inspection_reaches_every_ledger(
             def seen() -> bool:
                 return len(build_view(xk.store, xk.roster, "XK", ["vienna-2011"], 0).reports) == 1
 
-            await wait_for(seen, 15 * TIMEOUT_FACTOR, "the report at XK")
+            await wait_until(seen, 15 * TIMEOUT_FACTOR, "the report at XK")
             now = time.time_ns() // 1_000_000
             view = build_view(xk.store, xk.roster, "XK", ["vienna-2011"], now)
             (st,) = view.ledgers["vienna-2011"].requests

@@ -7,6 +7,7 @@ out for good into ``refused`` with the code and the hub's reason, and the sender
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,12 @@ from hotline.client.events import Event, SendRejected
 from hotline.client.home import Home
 from hotline.client.outbox import Outbox
 from hotline.client.rosters import RosterBook
-from hotline.client.store import Store
+from hotline.client.store import Composed, Store
 from hotline.protocol import parse_id_text
 from hotline.protocol.errors import _BY_CODE, ProtocolError
 from hotline.protocol.frames import Error
 from hotline.runtime.clock import now_ms
+from tests.client.test_store import _built
 
 CODES = sorted(_BY_CODE)
 
@@ -37,10 +39,24 @@ class Recorder:
         pass  # receipts are not what this test is about
 
 
-def _outbox(home: Path) -> tuple[Outbox, Store, list[Event], Recorder]:
+class CountingStore(Store):
+    """A real store that notes how many sends each of its commits queued."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.batches: list[int] = []
+
+    def queue_many(self, builds: list[Any]) -> list[Composed | Exception]:
+        self.batches.append(len(builds))
+        return super().queue_many(builds)
+
+
+def _outbox(
+    home: Path, store_type: type[Store] = Store
+) -> tuple[Outbox, Store, list[Event], Recorder]:
     h = Home(home)
     dev = h.device("RS/officer-1")
-    store = Store(dev.directory / "store.sqlite")
+    store = store_type(dev.directory / "store.sqlite")
     events: list[Event] = []
     rec = Recorder()
 
@@ -85,3 +101,21 @@ def test_the_transient_codes_are_the_few_that_may_succeed_later() -> None:
         "unavailable",
     ]
     assert not ProtocolError.transient
+
+
+async def test_sends_made_in_one_loop_turn_share_one_commit(home: Path) -> None:
+    box, store, _events, _rec = _outbox(home, CountingStore)
+    assert isinstance(store, CountingStore)
+    try:
+        cancelled = asyncio.ensure_future(box.queue(_built))
+        first = [asyncio.ensure_future(box.queue(_built)) for _ in range(4)]
+        await asyncio.sleep(0)  # the tasks have queued; cancel one before the write
+        cancelled.cancel()
+        got = await asyncio.gather(*first)
+        assert [b.mid for b in got] == ["id-1", "id-2", "id-3", "id-4"]
+        assert store.batches == [4]  # one commit; the cancelled send was not written
+        alone = await box.queue(_built)
+        assert alone.mid == "id-5" and store.batches == [4, 1]
+        assert [m for m, _e in store.outbox()] == [f"id-{i}" for i in range(1, 6)]
+    finally:
+        store.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 from hotline.client.events import MessageReceived
 from hotline.client.register import register_for
 from hotline.server.redis_process import RedisProcess
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
 
 
@@ -28,7 +29,7 @@ async def test_two_parties_compute_the_same_register(
             qs = [ba.subscribe(), me.subscribe()]
             rs_q = rs.subscribe()  # RS's own view needs HR's two notices in its inbox
             for c in (rs, hr, ba, me):
-                assert await c.wait_connected(10)
+                assert await c.wait_connected(10 * TIMEOUT_FACTOR)
             sends = [
                 (
                     rs,
@@ -81,11 +82,11 @@ async def test_two_parties_compute_the_same_register(
             for q in qs:
                 got = 0
                 while got < 4:
-                    ev = await asyncio.wait_for(q.get(), 15)
+                    ev = await asyncio.wait_for(q.get(), 15 * TIMEOUT_FACTOR)
                     got += isinstance(ev, MessageReceived)
             got = 0
             while got < 2:
-                ev = await asyncio.wait_for(rs_q.get(), 15)
+                ev = await asyncio.wait_for(rs_q.get(), 15 * TIMEOUT_FACTOR)
                 got += isinstance(ev, MessageReceived)
             reg_ba = register_for(ba.store, "BA")
             reg_me = register_for(me.store, "ME")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from hotline.client.home import Home
-from hotline.client.hub_client import HubClient
 from hotline.client.store import Composed, Store
 
 
@@ -65,28 +61,3 @@ def test_queue_many_commits_together_and_isolates_a_failed_build(tmp_path: Path)
     assert [m for m, _e in st.outbox()] == ["id-1", "id-2"]
     assert st.queue_new(_built).mid == "id-3"
     st.close()
-
-
-async def test_sends_made_in_one_loop_turn_share_one_commit(home: Path) -> None:
-    c = HubClient(Home(home), "RS/officer-1")
-    batches: list[int] = []
-    real = c.store.queue_many
-
-    def counting(builds: list[Any]) -> list[Composed | Exception]:
-        batches.append(len(builds))
-        return real(builds)
-
-    c.store.queue_many = counting  # type: ignore[method-assign]
-    try:
-        cancelled = asyncio.ensure_future(c.outbox.queue(_built))
-        first = [asyncio.ensure_future(c.outbox.queue(_built)) for _ in range(4)]
-        await asyncio.sleep(0)  # the tasks have queued; cancel one before the write
-        cancelled.cancel()
-        got = await asyncio.gather(*first)
-        assert [b.mid for b in got] == ["id-1", "id-2", "id-3", "id-4"]
-        assert batches == [4]  # one commit; the cancelled send was not written
-        alone = await c.outbox.queue(_built)
-        assert alone.mid == "id-5" and batches == [4, 1]
-        assert [m for m, _e in c.store.outbox()] == [f"id-{i}" for i in range(1, 6)]
-    finally:
-        c.store.close()

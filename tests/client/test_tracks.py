@@ -13,6 +13,7 @@ import pytest
 
 from hotline.client.tracks import TrackFeed, TrackPoint
 from hotline.server.redis_process import RedisProcess
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import HubProcess
 
 T0 = dt.datetime(2026, 11, 22, 8, 0, tzinfo=dt.UTC)
@@ -99,7 +100,7 @@ def test_cli_track_feed_against_a_hub(home: Path, redis_server: RedisProcess) ->
             input="\n".join(lines),
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=120 * TIMEOUT_FACTOR,
         )
         out = [json.loads(x) for x in r.stdout.splitlines()]
         sent = [o for o in out if o.get("action")]

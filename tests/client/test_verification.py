@@ -112,7 +112,10 @@ def test_lateness_is_judged_at_one_time_the_accept_time_when_known() -> None:
 
 def hotline(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hotline.client", *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "hotline.client", *args],
+        capture_output=True,
+        text=True,
+        timeout=60 * TIMEOUT_FACTOR,
     )
 
 

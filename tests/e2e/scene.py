@@ -37,7 +37,8 @@ from hotline.server.streams.keys import cosig_key
 from hotline.server.streams.types import id_lt
 from tests.conftest import TIMEOUT_FACTOR
 from tests.factories import SAMPLE_BODIES
-from tests.harness import InProcessHub, client, poll_until, publish_roster, start_hub, wait_for
+from tests.harness import InProcessHub, client, publish_roster, start_hub
+from tests.waits import wait_until
 
 from .insider import Insider
 
@@ -94,7 +95,7 @@ class Scene:
 
     async def alerted(self, party: str, text: str) -> str:
         """Wait for a security alert containing ``text``; it is kept in the store too."""
-        await wait_for(lambda: any(text in a for a in self.alerts(party)), T, f"{party}: {text}")
+        await wait_until(lambda: any(text in a for a in self.alerts(party)), T, f"{party}: {text}")
         detail = next(a for a in self.alerts(party) if text in a)
         stored = [a.detail for a in self.clients[party].store.alerts()]
         assert detail in stored, (detail, stored)
@@ -108,7 +109,7 @@ class Scene:
 
     async def shown(self, party: str, mid: str) -> None:
         store = self.clients[party].store
-        await wait_for(lambda: store.get(mid) is not None, T, f"{mid} shown to {party}")
+        await wait_until(lambda: store.get(mid) is not None, T, f"{mid} shown to {party}")
 
     async def refused(self, party: str, code: str) -> dict[str, Any]:
         """Wait for the party's client to refuse a delivery with ``code``; the row."""
@@ -117,7 +118,7 @@ class Scene:
         def row() -> dict[str, Any] | None:
             return next((r for r in store.refusals() if r["code"] == code), None)
 
-        await wait_for(lambda: row() is not None, T, f"{party} to refuse a delivery ({code})")
+        await wait_until(lambda: row() is not None, T, f"{party} to refuse a delivery ({code})")
         found = row()
         assert found is not None
         return found
@@ -137,7 +138,7 @@ class Scene:
             last = next(g for g in groups if g["name"].decode() == device)["last-delivered-id"]
             return not id_lt(last.decode(), sid)
 
-        await poll_until(done, T, f"{party} to read and ack its inbox past {sid}")
+        await wait_until(done, T, f"{party} to read and ack its inbox past {sid}")
 
     # -- the hub --------------------------------------------------------------------
     async def restart(self, **overrides: Any) -> None:
@@ -148,7 +149,7 @@ class Scene:
     async def rebuilt(self) -> None:
         """The restarted signer replayed the whole log against the signed checkpoints."""
         ck = self.hub.checkpointer
-        await wait_for(lambda: ck.leader or ck.integrity_error, T, "the signer's rebuild")
+        await wait_until(lambda: ck.leader or ck.integrity_error, T, "the signer's rebuild")
 
     async def quiet(self, *mids: str) -> None:
         """Every online recipient's 'delivered' receipt for ``mids`` is in the log."""
@@ -162,7 +163,7 @@ class Scene:
                     have.add((rc.message_id.hex(), rc.party))
             return want <= have
 
-        await poll_until(done, T, "every online recipient's receipt")
+        await wait_until(done, T, "every online recipient's receipt")
 
     def _recipients(self, mid: str) -> list[str]:
         c = next(c for c in self.clients.values() if c.store.lookup(parse_id_text(mid)))
@@ -180,7 +181,7 @@ class Scene:
         async def cosigned() -> bool:
             return int(await self.hub.redis.hlen(cosig_key(size))) >= len(self.clients)
 
-        await poll_until(cosigned, T, f"the online parties to cosign {size} entries")
+        await wait_until(cosigned, T, f"the online parties to cosign {size} entries")
         return size
 
     async def checkpoint_sizes(self) -> list[int]:
@@ -195,7 +196,7 @@ class Scene:
     async def alarm(self) -> str:
         """The hub's integrity alarm: raised, in /healthz, the metric, pushed to devices."""
         ck = self.hub.checkpointer
-        await wait_for(lambda: ck.integrity_error is not None, T, "the integrity alarm")
+        await wait_until(lambda: ck.integrity_error is not None, T, "the integrity alarm")
         status, body = await self.healthz()
         assert status == 503 and body["code"] == "integrity_alarm", body
         assert self.hub.metrics.get("hotline_log_integrity_ok") == 0
@@ -262,7 +263,7 @@ async def install(scene: Scene, roster: Roster) -> None:
     """POST the roster as the ceremony does; wait until every online client holds it."""
     assert await publish_roster(scene.home, scene.hub.url, roster) == roster.version
     for party, c in scene.clients.items():
-        await wait_for(lambda c=c: c.roster.version == roster.version, T, f"{party}'s roster")
+        await wait_until(lambda c=c: c.roster.version == roster.version, T, f"{party}'s roster")
 
 
 @contextlib.asynccontextmanager

@@ -31,7 +31,7 @@ from hotline.protocol import id_text, parse_id_text
 from hotline.protocol.acceptance import Decision
 from hotline.server.redis_process import RedisProcess
 
-from .scene import Scene, cli_verify, install, next_roster, open_scene
+from .scene import Scene, T, cli_verify, install, next_roster, open_scene
 
 Forged = list[tuple[str, str]]  # (message id text, or "" for a non-message entry; stream id)
 
@@ -77,7 +77,7 @@ async def _cross_party_supersedes(s: Scene, m1: str) -> Forged:
     # BA's own console is refused at submit: a party amends only its own notices (R12)
     body = {**_body("arms_transfer"), "quantity": 42}
     res = await s.clients["BA"].send(
-        "HR,RS", "arms_transfer", body, supersedes=rs_notice, timeout=10
+        "HR,RS", "arms_transfer", body, supersedes=rs_notice, timeout=T
     )
     assert (res.status, res.code) == ("refused", "foreign_reference"), res
     await s.witnessed()

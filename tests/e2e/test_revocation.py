@@ -18,7 +18,8 @@ from hotline.protocol import Envelope, ProtocolError, open_sealed, parse_id_text
 from hotline.protocol.events import LogEvent
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import dlq_key
-from tests.harness import RawDevice, poll_until
+from tests.harness import RawDevice
+from tests.waits import wait_until
 
 from .scene import Scene, T, install, next_roster, open_scene
 
@@ -57,7 +58,7 @@ async def test_a_revoked_device_is_cut_off_at_once(net: Path, redis_server: Redi
             async def delivered() -> bool:
                 return await _pending(s, REVOKED) >= 1
 
-            await poll_until(delivered, T, "the feed's unacknowledged delivery")
+            await wait_until(delivered, T, "the feed's unacknowledged delivery")
             assert await _sealed_to(s, before, REVOKED)
 
             v2 = next_roster(
@@ -81,7 +82,7 @@ async def test_a_revoked_device_is_cut_off_at_once(net: Path, redis_server: Redi
         assert s.hub.metrics.get("hotline_dead_letters_total", party="RS") == len(dlq)
         with pytest.raises(ProtocolError) as refused:
             async with RawDevice(s.hub.url, s.home, REVOKED):
-                pass
+                pytest.fail("the revoked device completed the handshake")
         assert refused.value.code == "revoked_key"
 
         after = await s.send("BA", "RS", precedence="ROUTINE")  # BA's client holds v2

@@ -121,7 +121,7 @@ async def test_a_history_rewritten_and_resigned_fails_and_its_witnesses_publish_
 
 async def _fork_proofs(s: Scene, n: int) -> list[int]:
     """Positions of the log's fork_proof entries, once there are ``n``."""
-    from tests.harness import poll_until
+    from tests.waits import wait_until
 
     found: list[int] = []
 
@@ -130,5 +130,5 @@ async def _fork_proofs(s: Scene, n: int) -> list[int]:
         found[:] = [i for i, (_e, f) in enumerate(log) if f[b"t"] == b"fork_proof"]
         return len(found) >= n
 
-    await poll_until(enough, T, f"{n} fork proofs in the log")
+    await wait_until(enough, T, f"{n} fork proofs in the log")
     return found

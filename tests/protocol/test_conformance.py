@@ -12,6 +12,7 @@ import pytest
 
 from hotline.protocol.conformance import KINDS, matches, run_case
 from hotline.protocol.errors import ProtocolError
+from tests.conftest import TIMEOUT_FACTOR
 from tests.vectors.generate import GOLDEN, SUITE, render, suite
 
 ROOT = Path(__file__).parents[2]
@@ -36,7 +37,7 @@ def test_the_command_line_runs_the_whole_suite_with_the_same_results() -> None:
         capture_output=True,
         text=True,
         check=True,
-        timeout=300,
+        timeout=300 * TIMEOUT_FACTOR,
     )
     results = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["id"] for r in results] == [c["id"] for c in CASES]

@@ -31,7 +31,10 @@ from hotline.protocol.merkle import Frontier, leaf_hash
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import CHECKPOINTS, COUNTER, LOG
 from tests.conftest import TIMEOUT_FACTOR
-from tests.harness import client, start_hub, wait_for
+from tests.harness import client, start_hub
+from tests.waits import wait_until
+
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
 
 Entries = list[tuple[bytes, dict[bytes, bytes]]]
 #: what the leaves-against-checkpoints check reports; the rest follows from it
@@ -41,18 +44,18 @@ TREE = {"missing", "inserted", "edited", "reordered", "truncated"}
 async def _traffic(home: Path, url: str) -> None:
     async with client(home, "RS", url) as rs, client(home, "HR", url) as hr:
         q = hr.subscribe()
-        assert await rs.wait_connected(10) and await hr.wait_connected(10)
+        assert await rs.wait_connected(T) and await hr.wait_connected(T)
         for i in range(12):
             res = await rs.send("HR,BA", "hotline_message", {"text": f"m{i}", "lang": "en"})
             assert res.status == "accepted"
         got = 0
         while got < 12:
-            ev = await asyncio.wait_for(q.get(), 10)
+            ev = await asyncio.wait_for(q.get(), T)
             got += type(ev).__name__ == "MessageReceived"
         inbox = hr.store.inbox()
         await hr.acknowledge(inbox[0].id)
-        await hr.flush(5)
-        await wait_for(lambda: not hr.store.receipt_outbox(), what="the receipt to come back")
+        await hr.flush(5 * TIMEOUT_FACTOR)
+        await wait_until(lambda: not hr.store.receipt_outbox(), what="the receipt to come back")
 
 
 async def _export(home: Path, url: str, out: Path) -> bytes:
@@ -200,9 +203,9 @@ async def test_party_client_detects_forked_history(
     try:
         await _traffic(home, hub.url)
         async with client(home, "BA", hub.url) as ba:
-            assert await ba.wait_connected(10)
+            assert await ba.wait_connected(T)
             await ba.rest().request("POST", "/v1/log/checkpoint")
-            await wait_for(lambda: ba.watch.held_size > 0, what="BA to witness a checkpoint")
+            await wait_until(lambda: ba.watch.held_size > 0, what="BA to witness a checkpoint")
             alerts = ba.subscribe()
             # a malicious hub rewrites history and re-signs it with its own key
             await hub.stop()
@@ -246,7 +249,9 @@ async def test_restarted_signer_refuses_to_cover_a_tampered_log(
     await _rewrite(r, _delete)
     hub = await start_hub(home, redis_server.url, checkpoint_every=4)
     try:
-        await wait_for(lambda: hub.checkpointer.integrity_error, what="the integrity check to fail")
+        await wait_until(
+            lambda: hub.checkpointer.integrity_error, what="the integrity check to fail"
+        )
         assert "entry 7" in (hub.checkpointer.integrity_error or "")
         # and the hub says so to its monitor (it used to answer "ok")
         import ssl

@@ -13,7 +13,11 @@ from hotline.protocol import Envelope
 from hotline.protocol.constants import MAX_FRAME
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import IDS, inbox_key
-from tests.harness import RawDevice, client, poll_until, publish_roster, start_hub
+from tests.conftest import TIMEOUT_FACTOR
+from tests.harness import RawDevice, client, publish_roster, start_hub
+from tests.waits import wait_until
+
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
 
 
 def now() -> int:
@@ -122,7 +126,7 @@ async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
         assert sum(e.type == "rejected" for e in log) >= 7
         # and the hub still serves others
         async with client(home, "BA", hub.url) as ba:
-            assert await ba.wait_connected(10)
+            assert await ba.wait_connected(T)
             res = await ba.send("HR", "link_test", {})
             assert res.status == "accepted"
 
@@ -130,6 +134,6 @@ async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
             lanes = [int(await r.xlen(inbox_key("HR", lane))) for lane in ("routine", "urgent")]
             return sum(lanes) >= 2  # the first is a FLASH: the urgent lane
 
-        await poll_until(routed, what="both good messages in HR's inbox")
+        await wait_until(routed, what="both good messages in HR's inbox")
     finally:
         await hub.stop()

@@ -9,6 +9,7 @@ import pytest
 
 from hotline.client.events import MessageReceived, ReceiptUpdated
 from hotline.server.local_cluster import LocalCluster
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
 
 pytestmark = pytest.mark.slow
@@ -29,7 +30,7 @@ async def test_delivery_on_three_node_cluster(home: Path, tmp_path: Path) -> Non
             qs = {"HR": hr.subscribe(), "BA": ba.subscribe()}
             rq = rs.subscribe()
             for c in (rs, hr, ba):
-                assert await c.wait_connected(10)
+                assert await c.wait_connected(10 * TIMEOUT_FACTOR)
             ids = []
             for i in range(20):
                 res = await rs.send("HR,BA", "hotline_message", {"text": f"c{i}", "lang": "en"})
@@ -38,13 +39,13 @@ async def test_delivery_on_three_node_cluster(home: Path, tmp_path: Path) -> Non
             for party, q in qs.items():
                 got = []
                 while len(got) < 20:
-                    ev = await asyncio.wait_for(q.get(), 20)
+                    ev = await asyncio.wait_for(q.get(), 20 * TIMEOUT_FACTOR)
                     if isinstance(ev, MessageReceived):
                         got.append(ev.message.id)
                 assert got == ids, party
             await hr.acknowledge(ids[0])
             while True:
-                ev = await asyncio.wait_for(rq.get(), 20)
+                ev = await asyncio.wait_for(rq.get(), 20 * TIMEOUT_FACTOR)
                 if isinstance(ev, ReceiptUpdated) and ev.kind == "acknowledged":
                     break
             st = await rs.status(ids[0])

@@ -10,7 +10,11 @@ import pytest
 from hotline.client.events import MessageReceived, SendResult
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import inbox_key
-from tests.harness import HubProcess, client, start_hub, wait_for
+from tests.conftest import TIMEOUT_FACTOR
+from tests.harness import HubProcess, client, start_hub
+from tests.waits import wait_until
+
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
 
 pytestmark = pytest.mark.slow
 
@@ -32,32 +36,36 @@ async def _send_many(c: object, n: int, to: str, tag: str, conc: int = 25) -> li
 
 @pytest.mark.timeout(180)
 async def test_kill_hub_with_1000_in_flight(home: Path, redis_server: RedisProcess) -> None:
-    hub = HubProcess(home, redis_server.url, env={"HOTLINE_HUB_INSTANCE": "hub-a"}).start()
+    hub = await asyncio.to_thread(
+        HubProcess(home, redis_server.url, env={"HOTLINE_HUB_INSTANCE": "hub-a"}).start
+    )
     try:
         async with client(home, "RS", hub.url) as rs, client(home, "HR", hub.url) as hr:
             q = hr.subscribe()
-            assert await rs.wait_connected(10) and await hr.wait_connected(10)
+            assert await rs.wait_connected(T) and await hr.wait_connected(T)
             sender = asyncio.create_task(_send_many(rs, 1000, "HR", "k"))
-            await wait_for(
+            await wait_until(
                 lambda: rs.store.outbox_count() < 900 and len(rs.store.sent()) > 150,
-                60,
+                60 * TIMEOUT_FACTOR,
                 "traffic to flow",
             )
-            hub.kill()
-            hub.start()  # same port, same instance: it takes its routing lease straight back
+            await asyncio.to_thread(hub.kill)
+            # same port, same instance: it takes its routing lease straight back; in a
+            # thread, so the clients live through the outage instead of a frozen loop
+            await asyncio.to_thread(hub.start)
             results = await sender
             assert len(results) == 1000
-            assert await rs.flush(60) == 0, "outbox drained after the restart"
+            assert await rs.flush(60 * TIMEOUT_FACTOR) == 0, "outbox drained after the restart"
             seen: list[str] = []
             while len(seen) < 1000:
-                ev = await asyncio.wait_for(q.get(), 30)
+                ev = await asyncio.wait_for(q.get(), 30 * TIMEOUT_FACTOR)
                 if isinstance(ev, MessageReceived):
                     seen.append(ev.message.body["text"])
             assert len(seen) == len(set(seen)) == 1000  # none shown twice
             assert {f"k-{i}" for i in range(1000)} == set(seen)  # none lost
             assert len(hr.store.inbox(5000)) == 1000
     finally:
-        hub.stop()
+        await asyncio.to_thread(hub.stop)
 
 
 @pytest.mark.timeout(180)
@@ -66,21 +74,21 @@ async def test_kill_redis_mid_traffic(home: Path, redis_server: RedisProcess) ->
     try:
         async with client(home, "RS", hub.url) as rs, client(home, "BA", hub.url) as ba:
             q = ba.subscribe()
-            assert await rs.wait_connected(10) and await ba.wait_connected(10)
+            assert await rs.wait_connected(T) and await ba.wait_connected(T)
             first = await _send_many(rs, 100, "BA", "before")
             assert all(r.status == "accepted" for r in first)
             accepted_before = {r.id for r in first}
             groups_before = await hub.redis.xinfo_groups(inbox_key("BA"))
             sender = asyncio.create_task(_send_many(rs, 300, "BA", "during"))
-            await wait_for(lambda: len(rs.store.sent()) > 150, 30, "traffic")
-            redis_server.kill()
-            redis_server.restart()
+            await wait_until(lambda: len(rs.store.sent()) > 150, 30 * TIMEOUT_FACTOR, "traffic")
+            await asyncio.to_thread(redis_server.kill)
+            await asyncio.to_thread(redis_server.restart)
             results = await sender
-            assert await rs.flush(60) == 0
+            assert await rs.flush(60 * TIMEOUT_FACTOR) == 0
             told_accepted = {r.id for r in results if r.status in ("accepted", "duplicate")}
             got: set[str] = set()
             while len(got) < 400:
-                ev = await asyncio.wait_for(q.get(), 30)
+                ev = await asyncio.wait_for(q.get(), 30 * TIMEOUT_FACTOR)
                 if isinstance(ev, MessageReceived):
                     assert ev.message.id not in got
                     got.add(ev.message.id)

@@ -16,7 +16,8 @@ from hotline.runtime.clock import now_ms
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import LOG, inbox_key
 from tests.conftest import TIMEOUT_FACTOR
-from tests.harness import client, poll_until, start_hub
+from tests.harness import client, start_hub
+from tests.waits import wait_until
 
 T = 15 * TIMEOUT_FACTOR
 
@@ -101,7 +102,7 @@ async def test_a_reference_to_a_deleted_log_entry_is_not_delivered(
         async def both_routed() -> bool:
             return int(await hub.redis.xlen(inbox_key("HR"))) == 2
 
-        await poll_until(both_routed, T, "both messages in HR's inbox")
+        await wait_until(both_routed, T, "both messages in HR's inbox")
         routed = await hub.redis.xrange(inbox_key("HR"))
     finally:
         await hub.stop()

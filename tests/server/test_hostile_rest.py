@@ -21,7 +21,8 @@ from hotline.server.appkeys import LOG_TREE
 from hotline.server.limits import PROOF_BUDGET
 from hotline.server.redis_process import RedisProcess
 from tests.conftest import TIMEOUT_FACTOR
-from tests.harness import RawDevice, raw_frame, signed_headers, start_hub, wait_for
+from tests.harness import RawDevice, raw_frame, signed_headers, start_hub
+from tests.waits import wait_until
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
 
@@ -187,7 +188,7 @@ async def test_slow_headers_and_bodies_are_closed_at_their_deadlines(
         writer.write(b"POST /v1/roster HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\nabc")
         await writer.drain()
         writer.transport.abort()
-        await wait_for(
+        await wait_until(
             lambda: hub.metrics.get("hotline_rest_aborted_total") >= 1, what="the abort counted"
         )
         assert hub.metrics.get("hotline_internal_errors_total") == 0
@@ -221,12 +222,12 @@ async def test_unauthenticated_websockets_are_capped_per_address(
             assert json.loads(resp.body)["code"] == "rate_limited"
         assert hub.metrics.get("hotline_preauth_refused_total", scope="address") == 1
         await held.pop().close()
-        await wait_for(
+        await wait_until(
             lambda: hub.metrics.get("hotline_unauthenticated_sockets") == 2, what="a slot freed"
         )
         # an authenticated device leaves the count once its handshake is done
         async with RawDevice(url, home, "RS/officer-1"):
-            await wait_for(
+            await wait_until(
                 lambda: hub.metrics.get("hotline_unauthenticated_sockets") == 2,
                 what="the device authenticated",
             )
@@ -239,7 +240,7 @@ async def test_unauthenticated_websockets_are_capped_per_address(
 async def test_rest_proofs_spend_the_devices_budget(home: Path, redis_server: RedisProcess) -> None:
     hub = await start_hub(home, redis_server.url)
     try:
-        await wait_for(lambda: hub.app[LOG_TREE].latest is not None, what="a first checkpoint")
+        await wait_until(lambda: hub.app[LOG_TREE].latest is not None, what="a first checkpoint")
         n = hub.app[LOG_TREE].latest.size  # type: ignore[union-attr]
         q = f"from={n}&to={n}"
         for _ in range(PROOF_BUDGET):
@@ -269,7 +270,7 @@ async def test_a_signed_request_cannot_be_replayed_nor_its_query_changed(
 ) -> None:
     hub = await start_hub(home, redis_server.url)
     try:
-        await wait_for(lambda: hub.app[LOG_TREE].latest is not None, what="a first checkpoint")
+        await wait_until(lambda: hub.app[LOG_TREE].latest is not None, what="a first checkpoint")
         n = hub.app[LOG_TREE].latest.size  # type: ignore[union-attr]
         path, q = "/v1/log/consistency", f"from={n}&to={n}"
         status, _, _, sent = await _call(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import ssl
 from pathlib import Path
@@ -15,7 +14,8 @@ from hotline.client.home import Home
 from hotline.client.rest import Rest
 from hotline.server.redis_process import RedisProcess
 from tests.conftest import TIMEOUT_FACTOR
-from tests.harness import client, poll_until, start_hub
+from tests.harness import client, start_hub
+from tests.waits import next_event, wait_until
 
 ACL = Path(__file__).resolve().parents[2] / "deploy" / "redis-users.acl"
 T = 15 * TIMEOUT_FACTOR
@@ -45,14 +45,11 @@ async def test_a_hub_runs_as_the_documented_acl_user(
             assert await rs.wait_connected(T) and await hr.wait_connected(T)
             res = await rs.send("HR", "hotline_message", {"text": "acl", "lang": "en"})
             assert res.status == "accepted"
-            while not isinstance(ev := await asyncio.wait_for(hq.get(), T), MessageReceived):
-                pass
-            await hr.acknowledge(ev.message.id)
-            while not (
-                isinstance(ev := await asyncio.wait_for(rq.get(), T), ReceiptUpdated)
-                and ev.kind == "acknowledged"
-            ):
-                pass
+            got = await next_event(hq, MessageReceived, T)
+            await hr.acknowledge(got.message.id)
+            await next_event(
+                rq, lambda e: isinstance(e, ReceiptUpdated) and e.kind == "acknowledged", T
+            )
             assert (await rs.status(res.id))["HR"]["state"] == "acknowledged"
         h = Home(home)
         rest = Rest(hub.url, h.device("AUDIT/auditor-1"), "HUB/hub-1", h.ca_cert)
@@ -65,7 +62,7 @@ async def test_a_hub_runs_as_the_documented_acl_user(
         async def trimmed() -> bool:  # the retention task has run as that user
             return "cmdstat_xtrim" in admin.info("commandstats")
 
-        await poll_until(trimmed, T, "retention to run")
+        await wait_until(trimmed, T, "retention to run")
     finally:
         await hub.stop()
     denied = admin.execute_command("ACL", "LOG")

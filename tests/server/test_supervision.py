@@ -13,7 +13,10 @@ from hotline.client.events import MessageReceived
 from hotline.server.appkeys import SUPERVISOR
 from hotline.server.redis_process import RedisProcess
 from tests.conftest import TIMEOUT_FACTOR
-from tests.harness import InProcessHub, client, poll_until, start_hub, wait_for
+from tests.harness import InProcessHub, client, start_hub
+from tests.waits import wait_until
+
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
 
 HUB_TASKS = ("router", "notifier", "checkpointer", "gauges", "retention")
 CONNECTION_TASKS = ("pump", "acks")  # one of each per connected receiving device
@@ -45,7 +48,7 @@ async def test_each_hub_task_crash_is_surfaced_and_restarted(
     try:
         async with client(home, "RS", hub.url) as rs, client(home, "HR", hub.url) as hr:
             q = hr.subscribe()
-            assert await rs.wait_connected(10) and await hr.wait_connected(10)
+            assert await rs.wait_connected(T) and await hr.wait_connected(T)
             assert await _health(hub, home) == (200, (await _health(hub, home))[1])
             crashed: set[str] = set()
             for kind in (*HUB_TASKS, *CONNECTION_TASKS):
@@ -53,9 +56,9 @@ async def test_each_hub_task_crash_is_surfaced_and_restarted(
                 sup.inject(name, RuntimeError(f"injected into {kind}"))
                 handle = sup.get(name)
                 assert handle is not None
-                await wait_for(
+                await wait_until(
                     lambda h=handle: h.state.crashes == 1 and h.state.running,
-                    10 * TIMEOUT_FACTOR,
+                    T,
                     f"{kind} to crash and be restarted",
                 )
                 crashed.add(kind)
@@ -71,12 +74,12 @@ async def test_each_hub_task_crash_is_surfaced_and_restarted(
                 assert res.status == "accepted"
             got = 0
             while got < 3:
-                ev = await asyncio.wait_for(q.get(), 10 * TIMEOUT_FACTOR)
+                ev = await asyncio.wait_for(q.get(), T)
                 got += isinstance(ev, MessageReceived)
 
             async def acked() -> bool:
                 return await hub.streams.inbox.pending("HR", "HR/officer-1") == 0
 
-            await poll_until(acked, 10 * TIMEOUT_FACTOR, "HR's acks to reach Redis")
+            await wait_until(acked, T, "HR's acks to reach Redis")
     finally:
         await hub.stop()

@@ -12,7 +12,11 @@ from hotline.protocol.events import LogEvent
 from hotline.runtime.clock import now_ms as _now
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import Streams, inbox_key, lane_for
-from tests.harness import RawDevice, RawFrame, client, poll_until, raw_frame, start_hub
+from tests.conftest import TIMEOUT_FACTOR
+from tests.harness import RawDevice, RawFrame, client, raw_frame, start_hub
+from tests.waits import wait_until
+
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
 
 
 def _env(h: Home, i: int, precedence: str | None = None) -> bytes:
@@ -60,7 +64,7 @@ async def test_flash_is_delivered_while_the_routine_window_is_full(
             client(home, "RS", hub.url) as rs,
             RawDevice(hub.url, home, "HR/officer-1") as hr,
         ):
-            assert await rs.wait_connected(10)
+            assert await rs.wait_connected(T)
             routine = []
             for i in range(6):
                 r = await rs.send(
@@ -89,7 +93,7 @@ async def test_flash_is_delivered_while_the_routine_window_is_full(
             async def settled() -> bool:
                 return await streams.inbox.pending("HR", "HR/officer-1") == 0
 
-            await poll_until(settled, 10)
+            await wait_until(settled, T)
             assert await streams.raw.xlen(inbox_key("HR", "urgent")) == 1
             assert await streams.raw.xlen(inbox_key("HR")) == 6
     finally:

@@ -16,6 +16,8 @@ from hotline.server.redis_process import RedisProcess, free_port
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
 
+T = 10 * TIMEOUT_FACTOR  # one bound for every wait here
+
 POLICIES = ["regional-2026", "vienna-2011"]
 
 
@@ -34,7 +36,7 @@ async def test_flash_is_alarming_until_acknowledged(home: Path, redis_server: Re
             hr = await client(home, "HR", hub.url).start()
             app = HotlineApp(hr, POLICIES)
             async with app.run_test(size=(100, 30)) as pilot:
-                assert await rs.wait_connected(10) and await hr.wait_connected(10)
+                assert await rs.wait_connected(T) and await hr.wait_connected(T)
                 res = await rs.send(
                     "HR",
                     "hotline_message",

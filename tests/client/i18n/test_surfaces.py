@@ -27,6 +27,7 @@ from hotline.protocol.audit import Bundle
 from tests.client.snapshot import svg_text
 from tests.client.test_verification import NOW, POLICIES, REQ, seed, seeded_client
 from tests.client.test_verification_audit import scripted_year
+from tests.conftest import TIMEOUT_FACTOR
 from tests.treaty_cases import inspection_request
 
 
@@ -38,7 +39,10 @@ def english_afterwards() -> Iterator[None]:
 
 def hotline(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hotline.client", *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "hotline.client", *args],
+        capture_output=True,
+        text=True,
+        timeout=60 * TIMEOUT_FACTOR,
     )
 
 
