@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from tests.conftest import TIMEOUT_FACTOR
 
-__all__ = ["TIMEOUT_FACTOR", "next_event", "wait_until", "wait_until_blocking"]
+__all__ = ["TIMEOUT_FACTOR", "next_event", "texts_until", "wait_until", "wait_until_blocking"]
 
 X = TypeVar("X")
 
@@ -85,3 +85,14 @@ async def next_event(
         ev = await asyncio.wait_for(q.get(), timeout)
         if isinstance(ev, match) if isinstance(match, type) else match(ev):
             return ev  # type: ignore[no-any-return]
+
+
+async def texts_until(q: asyncio.Queue[Any], last: str, timeout: float = DEFAULT) -> list[str]:
+    """Every hotline message text a client shows, up to and including ``last``, in order."""
+    from hotline.client.events import MessageReceived
+
+    shown: list[str] = []
+    while last not in shown:
+        ev = await next_event(q, MessageReceived, timeout)
+        shown.append(ev.message.body["text"])
+    return shown

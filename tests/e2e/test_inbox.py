@@ -7,25 +7,14 @@ time; here they run together against the parties' clients and an auditor's expor
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Any
 
-from hotline.client.events import MessageReceived
 from hotline.protocol import id_text, parse_id_text
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import LOG, dlq_key, inbox_key
+from tests.waits import texts_until
 
 from .scene import T, cli_verify, open_scene
-
-
-async def _texts_until(q: asyncio.Queue[Any], last: str) -> list[str]:
-    shown: list[str] = []
-    while last not in shown:
-        ev = await asyncio.wait_for(q.get(), T)
-        if isinstance(ev, MessageReceived):
-            shown.append(ev.message.body["text"])
-    return shown
 
 
 async def test_inbox_forgeries_reach_no_console_and_the_log_stays_clean(
@@ -37,7 +26,7 @@ async def test_inbox_forgeries_reach_no_console_and_the_log_stays_clean(
         text = {"lang": "en"}
         await s.send("RS", "HR", body={**text, "text": "m1"}, precedence="ROUTINE")
         to_ba = await s.send("RS", "BA", body={**text, "text": "for BA only"}, precedence="ROUTINE")
-        assert await _texts_until(q, "m1") == ["m1"]
+        assert await texts_until(q, "m1", T) == ["m1"]
         await s.shown("BA", to_ba)
         ba_entry = next(
             eid for eid, f in await s.insider.log() if f.get(b"mid") == _hex(to_ba)
@@ -53,7 +42,7 @@ async def test_inbox_forgeries_reach_no_console_and_the_log_stays_clean(
         await s.hub.redis.xadd(inbox_key("HR"), {"t": "env", "mid": "9" * 32}, id="9999999999999-0")
         m2 = await s.send("RS", "HR", body={**text, "text": "m2"}, precedence="ROUTINE")
         m3 = await s.send("RS", "HR", body={**text, "text": "m3"}, precedence="ROUTINE")
-        assert await _texts_until(q, "m3") == ["m2", "m3"]  # nothing dropped, in order
+        assert await texts_until(q, "m3", T) == ["m2", "m3"]  # nothing dropped, in order
         await s.quiet(to_ba, m2, m3)
 
         shown = {m.body.get("text") for m in hr.store.inbox()}

@@ -5,31 +5,19 @@ Each attack writes straight into the hub's Redis, as someone with its password c
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 from hotline.client.compose import compose
-from hotline.client.events import MessageReceived
 from hotline.client.home import Home
 from hotline.runtime.clock import now_ms
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import LOG, inbox_key
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
-from tests.waits import wait_until
+from tests.waits import texts_until, wait_until
 
 T = 15 * TIMEOUT_FACTOR
-
-
-async def _texts_until(q: asyncio.Queue[Any], last: str) -> list[str]:
-    """Every message text HR's client shows, up to and including ``last``."""
-    shown: list[str] = []
-    while last not in shown:
-        ev = await asyncio.wait_for(q.get(), T)
-        if isinstance(ev, MessageReceived):
-            shown.append(ev.message.body["text"])
-    return shown
 
 
 async def _send(c: Any, text: str) -> None:
@@ -46,12 +34,12 @@ async def test_a_spurious_inbox_entry_does_not_drop_the_next_messages(
             q = hr.subscribe()
             assert await rs.wait_connected(T) and await hr.wait_connected(T)
             await _send(rs, "m1")
-            assert await _texts_until(q, "m1") == ["m1"]
+            assert await texts_until(q, "m1", T) == ["m1"]
             spurious = {"t": "env", "mid": "9" * 32}
             await hub.redis.xadd(inbox_key("HR"), spurious, id="9999999999999-0")
             await _send(rs, "m2")
             await _send(rs, "m3")
-            assert await _texts_until(q, "m3") == ["m2", "m3"]  # both, in order (was: none)
+            assert await texts_until(q, "m3", T) == ["m2", "m3"]  # both, in order (was: none)
         assert hub.metrics.get("hotline_inbox_out_of_order_total", party="HR") >= 2
         assert hub.metrics.get("hotline_foreign_inbox_total", party="HR") == 1
     finally:
@@ -78,11 +66,11 @@ async def test_an_envelope_written_into_an_inbox_is_never_shown(
             q = hr.subscribe()
             assert await rs.wait_connected(T) and await hr.wait_connected(T)
             await _send(rs, "before")
-            assert await _texts_until(q, "before") == ["before"]
+            assert await texts_until(q, "before", T) == ["before"]
             fields = {"t": "env", "d": forged.encode(), "mid": forged.id.hex()}
             await hub.redis.xadd(inbox_key("HR"), fields)
             await _send(rs, "after")  # behind the forged entry in HR's inbox
-            assert await _texts_until(q, "after") == ["after"]
+            assert await texts_until(q, "after", T) == ["after"]
             assert "forged via the inbox" not in [m.body.get("text") for m in hr.store.inbox()]
         assert hub.metrics.get("hotline_foreign_inbox_total", party="HR") == 1
     finally:
@@ -112,7 +100,7 @@ async def test_a_reference_to_a_deleted_log_entry_is_not_delivered(
         async with client(home, "HR", hub.url) as hr:
             q = hr.subscribe()
             assert await hr.wait_connected(T)
-            assert await _texts_until(q, "kept") == ["kept"]
+            assert await texts_until(q, "kept", T) == ["kept"]
         assert hub.metrics.get("hotline_foreign_inbox_total", party="HR") == 1
     finally:
         await hub.stop()

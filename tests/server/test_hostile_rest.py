@@ -72,6 +72,11 @@ def assert_problem(status: int, ctype: str, body: Any, want_status: int, want_co
         assert internal not in json.dumps(body), body
 
 
+#: the slow attacker's pace between two bytes: the attack itself, not a synchronisation
+#: (the assertions wait on the connection being closed)
+DRIP_S = 0.2
+
+
 async def _raw(hub: Any, home: Path) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     return await asyncio.open_connection("127.0.0.1", hub.port, ssl=_ctx(home))
 
@@ -154,7 +159,7 @@ async def test_slow_headers_and_bodies_are_closed_at_their_deadlines(
 
         async def trickle_headers() -> None:
             for i in range(100):
-                await asyncio.sleep(0.2)  # the attacker's pace, not a synchronisation
+                await asyncio.sleep(DRIP_S)
                 writer.write(f"X-{i}: a\r\n".encode())
 
         drip = asyncio.create_task(trickle_headers())
@@ -173,7 +178,7 @@ async def test_slow_headers_and_bodies_are_closed_at_their_deadlines(
         async def trickle_body() -> None:
             for _ in range(1000):
                 writer.write(b"\x00")
-                await asyncio.sleep(0.1)
+                await asyncio.sleep(DRIP_S)
 
         drip = asyncio.create_task(trickle_body())
         took, data = await _closed_within(reader, limit)

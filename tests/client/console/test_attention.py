@@ -119,43 +119,45 @@ async def test_alerts_screen_lists_alerts_raised_while_it_was_closed(home: Path)
     app.client.store.close()
 
 
-async def test_a_register_alert_is_listed_in_the_officers_language(home: Path) -> None:
-    # kept in English and as its phrase by an earlier command; shown in Croatian here
-    dev = Home(home).device("HR")
-    store = Store(dev.directory / "store.sqlite")
-    said = Phrase(
-        "register.ceiling",
-        {"party": "RS", "category": "combat_aircraft", "projected": 26, "limit": 24},
-    )
-    store.add_alert("register", said.text, T - 5_000, "rs-rafale", key="k", phrase=said)
-    store.close()
-    app = offline_app(home, lang="hr")
+def _store(home: Path) -> Store:
+    return Store(Home(home).device("HR").directory / "store.sqlite")
+
+
+async def _newest_alert_shown(home: Path, lang: str) -> str:
+    """The newest row of the Alerts screen of a console opened in ``lang``."""
+    app = offline_app(home, lang=lang)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, AlertsScreen)
-        row = app.screen.query_one("#alerts", DataTable).get_row_at(0)
-        assert str(row[3]) == "RS borbeni zrakoplovi: projekcija 26 premašuje gornju granicu od 24"
+        text = str(app.screen.query_one("#alerts", DataTable).get_row_at(0)[3])
     app.client.store.close()
+    return text
+
+
+async def test_a_register_alert_is_listed_in_the_officers_language(home: Path) -> None:
+    # kept in English and as its phrase by an earlier command; shown in Croatian here
+    said = Phrase(
+        "register.ceiling",
+        {"party": "RS", "category": "combat_aircraft", "projected": 26, "limit": 24},
+    )
+    store = _store(home)
+    store.add_alert("register", said.text, T - 5_000, "rs-rafale", key="k", phrase=said)
+    store.close()
+    shown = await _newest_alert_shown(home, "hr")
+    assert shown == "RS borbeni zrakoplovi: projekcija 26 premašuje gornju granicu od 24"
 
 
 async def test_a_security_alert_is_said_in_the_officers_language(home: Path) -> None:
     alert = SecurityAlert.of("d-1", "delivery_refused", reason="bad_signature: does not verify")
     assert alert.detail == "refused delivery: bad_signature: does not verify"  # logs, store
-    dev = Home(home).device("HR")
-    store = Store(dev.directory / "store.sqlite")
+    store = _store(home)
     keep_alert(store, alert, T - 5_000)
     store.close()
-    app = offline_app(home, lang="sr-Cyrl")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("l")
-        await pilot.pause()
-        row = app.screen.query_one("#alerts", DataTable).get_row_at(0)
-        # the sentence in the officer's language, the protocol's reason as evidence
-        assert str(row[3]) == "одбијена испорука: bad_signature: does not verify"
-    app.client.store.close()
+    # the sentence in the officer's language, the protocol's reason as evidence
+    shown = await _newest_alert_shown(home, "sr-Cyrl")
+    assert shown == "одбијена испорука: bad_signature: does not verify"
 
 
 async def test_timeline_of_a_sent_message_and_the_hotline(home: Path) -> None:
