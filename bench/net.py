@@ -61,6 +61,11 @@ class Net:
             "HOTLINE_HUB_INSTANCE": f"bench-{i}",
             "HOTLINE_HUB_METRICS_PORT": "0",  # several hubs on one box: no /metrics listener
             "HOTLINE_HUB_REDIS_CLUSTER": "true" if self.cluster else "false",
+            # every load generator connects from 127.0.0.1: the per-address caps that stop
+            # one stranger would stop the bench (bench/attacks.py sets its own)
+            "HOTLINE_HUB_CONNECTIONS_PER_ADDRESS": "1000000",
+            "HOTLINE_HUB_PREAUTH_SOCKETS_PER_ADDRESS": "1000000",
+            "HOTLINE_HUB_PREAUTH_SOCKETS_TOTAL": "1000000",
             **extra_env,
         }
         if not self.tls:  # an empty cert and key: plain ws, allowed on loopback

@@ -19,7 +19,7 @@ from hotline.protocol.errors import RateLimited
 
 from .metrics import Metrics
 
-__all__ = ["PreauthGate"]
+__all__ = ["ConnectionGate", "PreauthGate"]
 
 GAUGE = "hotline_unauthenticated_sockets"
 
@@ -61,3 +61,37 @@ class PreauthGate:
             yield
         finally:
             self.leave(address)
+
+
+class ConnectionGate:
+    """Open HTTP connections (REST and websockets alike) per source address.
+
+    The header, body and TLS handshake deadlines bound how long one connection is held;
+    this bounds how many one address holds at once, so a single stranger cannot take
+    the hub's file descriptors 10 seconds at a time. Generous by default (a ministry's
+    devices behind one NAT need one each). ``hotline_connections`` shows the count,
+    ``hotline_connections_refused_total`` what was closed at once.
+    """
+
+    GAUGE = "hotline_connections"
+
+    def __init__(self, per_address: int, metrics: Metrics) -> None:
+        self.per_address = per_address
+        self.metrics = metrics
+        self._by_address: Counter[str] = Counter()
+        metrics.set(self.GAUGE, 0)
+
+    def admit(self, address: str) -> bool:
+        """Count one more connection from ``address``; False: close it, unanswered."""
+        if self._by_address[address] >= self.per_address:
+            self.metrics.inc("hotline_connections_refused_total")
+            return False
+        self._by_address[address] += 1
+        self.metrics.set(self.GAUGE, sum(self._by_address.values()))
+        return True
+
+    def leave(self, address: str) -> None:
+        self._by_address[address] -= 1
+        if self._by_address[address] <= 0:
+            del self._by_address[address]
+        self.metrics.set(self.GAUGE, sum(self._by_address.values()))

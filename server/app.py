@@ -20,8 +20,9 @@ from hotline.runtime.backoff import Backoff
 from hotline.runtime.supervise import Supervisor, TaskState
 
 from . import ws
-from .admission import PreauthGate
+from .admission import ConnectionGate, PreauthGate
 from .appkeys import (
+    CONNECTIONS,
     HEALTH,
     LOCK,
     METRICS,
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, lock: HubLock | None = None) -> web.Applic
     app[PREAUTH] = PreauthGate(
         settings.preauth_sockets_per_address, settings.preauth_sockets_total, app[METRICS]
     )
+    app[CONNECTIONS] = ConnectionGate(settings.connections_per_address, app[METRICS])
     app[SUPERVISOR] = _supervisor(settings, app[HEALTH], app[METRICS])
     app.cleanup_ctx.extend(CONTEXTS)
     app.on_shutdown.append(_close_websockets)

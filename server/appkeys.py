@@ -10,7 +10,7 @@ from aiohttp import web
 
 from hotline.runtime.supervise import Supervisor
 
-from .admission import PreauthGate
+from .admission import ConnectionGate, PreauthGate
 from .checkpointer import Checkpointer
 from .config import Settings
 from .event_log import HubSigner
@@ -30,6 +30,7 @@ from .witnesses import Witnesses
 
 __all__ = [
     "CHECKPOINTER",
+    "CONNECTIONS",
     "HEALTH",
     "INTAKE",
     "LOCK",
@@ -73,4 +74,5 @@ LOG_TREE = web.AppKey("log_tree", LogTree)  # every checkpointed leaf, for proof
 WITNESSES = web.AppKey("witnesses", Witnesses)  # the parties' cosignatures, fork proofs
 NONCES = web.AppKey("nonces", NonceMemory)  # signed REST requests seen (no replay)
 PREAUTH = web.AppKey("preauth", PreauthGate)  # websockets not yet authenticated, capped
+CONNECTIONS = web.AppKey("connections", ConnectionGate)  # open connections per address
 PROOF_LIMITS = web.AppKey("proof_limits", DeviceBudgets)  # proofs per device, ws and REST

@@ -30,6 +30,7 @@ HELP = {
     "body_timeout_s": "a REST body must arrive within this (408 request_timeout, closed)",
     "preauth_sockets_per_address": "websockets not yet authenticated from one address (429 beyond)",
     "preauth_sockets_total": "websockets not yet authenticated in all (429 beyond)",
+    "connections_per_address": "open connections of any kind from one address (closed beyond)",
     "drain_s": "after a device closes, at most this long to finish the frames it sent before",
     "send_queue": "per-connection window: unacknowledged deliveries in flight",
     "redeliver_idle_ms": "redeliver entries unacknowledged for this long (XAUTOCLAIM)",

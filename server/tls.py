@@ -25,8 +25,10 @@ from typing import Any
 
 from aiohttp import web
 
+from .admission import ConnectionGate
+from .appkeys import CONNECTIONS
 from .config import ConfigError, Settings
-from .http_handler import hub_handler
+from .http_handler import hub_handler, peer_address
 
 __all__ = [
     "TLS_READ_BUFFER",
@@ -42,9 +44,32 @@ TLS_READ_BUFFER = 32 * 1024
 
 
 class HubTLSProtocol(SSLProtocol):
-    """asyncio's TLS protocol with a 32 KiB read buffer (see the module docstring)."""
+    """asyncio's TLS protocol with a 32 KiB read buffer (see the module docstring), and
+    the per-address connection cap counted from the TCP connection, before the handshake
+    (a stranger's unfinished handshakes hold descriptors too)."""
 
     max_size = TLS_READ_BUFFER
+
+    def __init__(self, *args: Any, gate: ConnectionGate | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._gate = gate
+        self._address: str | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        if self._gate is None:
+            return
+        address = peer_address(transport)
+        if self._gate.admit(address):
+            self._address = address
+        else:  # over the cap: closed before the handshake, nothing read
+            transport.abort()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._gate is not None and self._address is not None:
+            self._gate.leave(self._address)
+            self._address = None
+        super().connection_lost(exc)
 
 
 def ssl_context(settings: Settings) -> ssl.SSLContext | None:
@@ -65,9 +90,11 @@ class HubTLSSite(web.SockSite):
         sock: socket.socket,
         ctx: ssl.SSLContext,
         handshake_timeout: float = 60.0,
+        gate: ConnectionGate | None = None,
     ) -> None:
         super().__init__(runner, sock)
         self._tls = ctx
+        self._gate = gate
         # a stranger who opens TCP and never finishes TLS holds an fd: asyncio's default
         # is 60 s; the hub gives the TLS handshake the same bound as the headers after it
         self._handshake_timeout = handshake_timeout
@@ -93,6 +120,7 @@ class HubTLSSite(web.SockSite):
                 None,
                 server_side=True,
                 ssl_handshake_timeout=self._handshake_timeout,
+                gate=self._gate,
             )
 
         self._server = await loop.create_server(protocol, sock=self._sock, backlog=self._backlog)
@@ -101,25 +129,39 @@ class HubTLSSite(web.SockSite):
 class HubPlainSite(web.SockSite):
     """A plain site on a bound socket whose connections use the hub's request handler."""
 
+    def __init__(
+        self, runner: web.BaseRunner, sock: socket.socket, gate: ConnectionGate | None = None
+    ) -> None:
+        super().__init__(runner, sock)
+        self._gate = gate
+
     async def start(self) -> None:
         await web.BaseSite.start(self)
         loop = asyncio.get_running_loop()
         server = self._runner.server
         assert server is not None
         self._server = await loop.create_server(
-            lambda: hub_handler(server, loop), sock=self._sock, backlog=self._backlog
+            lambda: hub_handler(server, loop, self._gate), sock=self._sock, backlog=self._backlog
         )
 
 
-def hub_site(runner: web.BaseRunner, sock: socket.socket, settings: Settings) -> web.BaseSite:
+def hub_site(
+    runner: web.BaseRunner,
+    sock: socket.socket,
+    settings: Settings,
+    gate: ConnectionGate | None = None,
+) -> web.BaseSite:
     """The public site: TLS when configured (small buffers), else plain on ``sock``.
 
-    Both answer what is not HTTP as a problem document (``server.http_handler``).
+    Both answer what is not HTTP as a problem document (``server.http_handler``) and
+    count connections per address in ``gate``.
     """
+    if gate is None and isinstance(runner, web.AppRunner):
+        gate = runner.app.get(CONNECTIONS)
     ctx = ssl_context(settings)
     if ctx is None:
-        return HubPlainSite(runner, sock)
-    return HubTLSSite(runner, sock, ctx, handshake_timeout=settings.header_timeout_s)
+        return HubPlainSite(runner, sock, gate)
+    return HubTLSSite(runner, sock, ctx, handshake_timeout=settings.header_timeout_s, gate=gate)
 
 
 def bind(host: str, port: int, what: str, fix: str) -> socket.socket:

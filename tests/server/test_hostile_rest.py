@@ -242,6 +242,32 @@ async def test_unauthenticated_websockets_are_capped_per_address(
         await hub.stop()
 
 
+async def test_connections_are_capped_per_address_before_tls(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    """Past the cap a connection is closed at once, unanswered, even one that never
+    starts TLS; the deadlines bound how long each of the others is held."""
+    hub = await start_hub(home, redis_server.url, connections_per_address=3)
+    held = []
+    try:
+        for _ in range(3):  # plain TCP on the TLS port: counted before any handshake
+            held.append(await asyncio.open_connection("127.0.0.1", hub.port))
+        await wait_until(lambda: hub.metrics.get("hotline_connections") == 3, what="3 counted")
+        reader, writer = await asyncio.open_connection("127.0.0.1", hub.port)
+        took, data = await _closed_within(reader, 5 * TIMEOUT_FACTOR)
+        assert data == b"" and took < 1.0 * TIMEOUT_FACTOR, took  # not the 10 s deadline
+        writer.close()
+        assert hub.metrics.get("hotline_connections_refused_total") == 1
+        held.pop()[1].close()
+        await wait_until(lambda: hub.metrics.get("hotline_connections") == 2, what="one left")
+        status, _ctype, body, _ = await _call(hub.http, home, "GET", "/healthz")
+        assert status == 200, body  # a slot is free again: served
+    finally:
+        for _r, w in held:
+            w.close()
+        await hub.stop()
+
+
 async def test_rest_proofs_spend_the_devices_budget(home: Path, redis_server: RedisProcess) -> None:
     hub = await start_hub(home, redis_server.url)
     try:
