@@ -1,0 +1,118 @@
+"""FLASH under attack (issue 16.10): the same FLASH load without, then with, the attack mix.
+
+Each phase gets a fresh Redis and hub (hub + Redis pinned to the server core, as in the
+hub-only scenario), the hub-only load generator (pre-signed FLASH envelopes, paced, to
+receivers that ack unopened: no client cryptography in the loop) on the other core, and
+in the attack phase `bench.attacker` beside it, on the load core too but niced, so that
+the receivers' timestamps measure the hub's delay and not the attacker taking their CPU.
+The attacker starts after every device is connected (its warm-up fills its per-address
+cap) and stops after the last FLASH is delivered. Refusals come from both sides: the
+attacker's own tally, and the hub's counters scraped from its private /metrics listener.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from hotline.server.redis_process import free_port
+
+from .common import PY, ROOT
+from .hubload.scenario import Load, _cpu, _line, _loadgen, _placement, _servers
+
+__all__ = ["flash_under_attack"]
+
+FLASH = "HR/feed-1:10:FLASH"
+# the hub's counters that say which defence refused what (and that nothing broke)
+COUNTERS = (
+    "hotline_preauth_refused_total",
+    "hotline_handshake_failures_total",
+    "hotline_unauthenticated_rejections_total",
+    "hotline_rejections_total",
+    "hotline_rest_slow_bodies_total",
+    "hotline_rest_aborted_total",
+    "hotline_internal_errors_total",
+    "hotline_task_crashes_total",
+    "hotline_dead_letters_total",
+    "hotline_redeliveries_total",
+)
+
+
+def _metrics(port: int) -> dict[str, float]:
+    """The hub's defence counters, `name{labels}` → value, from its /metrics listener."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        text = r.read().decode()
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith(COUNTERS):
+            name, _, value = line.rpartition(" ")
+            out[name] = float(value)
+    return out
+
+
+def _attacker(
+    home: Path, port: int, cores: set[int], idle: int, slow: int
+) -> subprocess.Popen[str]:
+    def place() -> None:
+        os.sched_setaffinity(0, cores)
+        os.nice(10)  # below the receivers: their timestamps are the measurement
+
+    args = ["--home", str(home), "--port", str(port), "--idle", str(idle), "--slow", str(slow)]
+    return subprocess.Popen(
+        [PY, "-m", "bench.attacker", *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=place,
+    )
+
+
+def _phase(tmp: Path, load: Load, attack: bool, idle: int, slow: int) -> dict[str, Any]:
+    hub_cores, redis_cores, load_cores, _note = _placement(1)
+    mport = free_port()
+    env = {"HOTLINE_HUB_METRICS_PORT": str(mport)}
+    tag = "attack" if attack else "quiet"
+    with _servers(tmp, tag, load, hub_cores, redis_cores, False, env) as (net, redis_pid):
+        gen = _loadgen(load, [net.url(0)], load_cores)
+        assert gen.stdin is not None and gen.stdout is not None
+        ready = _line(gen.stdout)  # every device connected before the attacker takes its slots
+        atk = _attacker(load.home, net.hubs[0][1], load_cores, idle, slow) if attack else None
+        if atk is not None:
+            assert atk.stdout is not None
+            _line(atk.stdout)
+        pids = {"hub": net.pids()[0], "redis": redis_pid}
+        load0, before = os.getloadavg()[0], {k: _cpu(p) for k, p in pids.items()}
+        gen.stdin.write("go\n")
+        gen.stdin.flush()
+        res = _line(gen.stdout)
+        used = {k: _cpu(p) - before[k] for k, p in pids.items()}
+        out: dict[str, Any] = {"loadavg_1m_before": round(load0, 2)}
+        if atk is not None:
+            assert atk.stdin is not None and atk.stdout is not None
+            atk.stdin.write("stop\n")
+            atk.stdin.flush()
+            out |= _line(atk.stdout)
+            atk.wait(30)
+        out["hub_counters"] = _metrics(mport)
+        gen.wait(30)
+    secs = max(res["seconds"], 1e-9)
+    out |= {k: v for k, v in {**ready, **res}.items() if k != "ready"}
+    out["lost"] = res["expected_deliveries"] - res["deliveries"]
+    out["hub_cpu_cores_busy"] = round(used["hub"] / secs, 2)
+    out["redis_cpu_cores_busy"] = round(used["redis"] / secs, 2)
+    out["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
+    return out
+
+
+def flash_under_attack(
+    tmp: Path, *, duration: float = 15, idle: int = 200, slow: int = 20
+) -> dict[str, Any]:
+    """FLASH at 10/s for `duration` s, once quiet and once under the attack mix, back to back."""
+    load = Load(tmp / "home", senders=(FLASH,), duration=duration)
+    quiet = _phase(tmp, load, False, idle, slow)
+    attacked = _phase(tmp, load, True, idle, slow)
+    return {"no_attack": quiet, "under_attack": attacked, "rate_per_s": 10, "duration_s": duration}
