@@ -192,11 +192,14 @@ class Attack:
             loops += [("idle", self.idle_socket)] * self.a.idle
             loops += [("slow_head", lambda: self.slow(False))] * self.a.slow
             loops += [("slow_body", lambda: self.slow(True))] * self.a.slow
+            if self.a.kinds:  # a part of the mix, to find which attack costs what
+                loops = [(k, f) for k, f in loops if k in self.a.kinds.split(",")]
             tasks = [asyncio.create_task(self.forever(k, f)) for k, f in loops]
             await self._pause(self.a.warmup_s)  # the idle sockets open, the cap fills
             emit({"ready": True, "loops": len(loops)})
             await self.stopping.wait()
-            await asyncio.wait(tasks, timeout=5)
+            if tasks:
+                await asyncio.wait(tasks, timeout=5)
             for t in tasks:
                 t.cancel()
         return {k: dict(sorted(v.items())) for k, v in sorted(self.tally.items())}
@@ -230,6 +233,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--device", default="RS/officer-1", help="the valid device of the proof flood")
     p.add_argument("--idle", type=int, default=200, help="ping-only sockets held open")
     p.add_argument("--slow", type=int, default=20, help="slow heads, and as many slow bodies")
+    p.add_argument("--kinds", default="", help="only these attacks, comma-separated")
     p.add_argument("--warmup-s", type=float, default=2.0)
     asyncio.run(_main(p.parse_args(argv)))
 

@@ -54,37 +54,56 @@ def _metrics(port: int) -> dict[str, float]:
 
 
 def _attacker(
-    home: Path, port: int, cores: set[int], idle: int, slow: int
+    home: Path, port: int, cores: set[int], extra: list[str], log: Path
 ) -> subprocess.Popen[str]:
     def place() -> None:
         os.sched_setaffinity(0, cores)
         os.nice(10)  # below the receivers: their timestamps are the measurement
 
-    args = ["--home", str(home), "--port", str(port), "--idle", str(idle), "--slow", str(slow)]
+    args = ["--home", str(home), "--port", str(port), *extra]
     return subprocess.Popen(
         [PY, "-m", "bench.attacker", *args],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        stderr=open(log, "w"),  # the child holds it
         text=True,
         preexec_fn=place,
     )
 
 
-def _phase(tmp: Path, load: Load, attack: bool, idle: int, slow: int) -> dict[str, Any]:
-    hub_cores, redis_cores, load_cores, _note = _placement(1)
+def _answer(atk: subprocess.Popen[str], log: Path) -> dict[str, Any]:
+    """The attacker's next JSON line, or its stderr's last line as the error."""
+    assert atk.stdout is not None
+    try:
+        return _line(atk.stdout)
+    except RuntimeError:
+        tail = log.read_text().strip().splitlines()[-1:] or ["(nothing)"]
+        raise RuntimeError(f"the attacker ended without an answer: {tail[0]}") from None
+
+
+def _phase(tmp: Path, load: Load, attack: list[str] | None, pinned: bool = True) -> dict[str, Any]:
+    """One run of the FLASH load; `attack`: the attacker's arguments, None for no attack."""
+    hub_cores, redis_cores, load_cores, _note = _placement(1, pinned)
     mport = free_port()
     env = {"HOTLINE_HUB_METRICS_PORT": str(mport)}
-    tag = "attack" if attack else "quiet"
+    tag = ("attack" if attack is not None else "quiet") + ("" if pinned else "-unpinned")
     with _servers(tmp, tag, load, hub_cores, redis_cores, False, env) as (net, redis_pid):
         gen = _loadgen(load, [net.url(0)], load_cores)
         assert gen.stdin is not None and gen.stdout is not None
         ready = _line(gen.stdout)  # every device connected before the attacker takes its slots
-        atk = _attacker(load.home, net.hubs[0][1], load_cores, idle, slow) if attack else None
+        log = tmp / f"attacker-{os.getpid()}.log"
+        atk = (
+            None
+            if attack is None
+            else _attacker(load.home, net.hubs[0][1], load_cores, attack, log)
+        )
         if atk is not None:
-            assert atk.stdout is not None
-            _line(atk.stdout)
-        pids = {"hub": net.pids()[0], "redis": redis_pid}
+            _answer(atk, log)
+        pids = {"hub": net.pids()[0], "redis": redis_pid, "loadgen": gen.pid}
+        pids |= {f"core:{c}": -1 - c for c in range(os.cpu_count() or 1)}
+        if atk is not None:
+            pids["attacker"] = atk.pid
         load0, before = os.getloadavg()[0], {k: _cpu(p) for k, p in pids.items()}
         gen.stdin.write("go\n")
         gen.stdin.flush()
@@ -95,24 +114,31 @@ def _phase(tmp: Path, load: Load, attack: bool, idle: int, slow: int) -> dict[st
             assert atk.stdin is not None and atk.stdout is not None
             atk.stdin.write("stop\n")
             atk.stdin.flush()
-            out |= _line(atk.stdout)
+            out |= _answer(atk, log)
             atk.wait(30)
         out["hub_counters"] = _metrics(mport)
         gen.wait(30)
     secs = max(res["seconds"], 1e-9)
     out |= {k: v for k, v in {**ready, **res}.items() if k != "ready"}
     out["lost"] = res["expected_deliveries"] - res["deliveries"]
-    out["hub_cpu_cores_busy"] = round(used["hub"] / secs, 2)
-    out["redis_cpu_cores_busy"] = round(used["redis"] / secs, 2)
+    # cores busy over the FLASH window: each process, and each core whoever ran on it
+    out["cores_busy"] = {k: round(v / secs, 2) for k, v in used.items()}
+    out["hub_cpu_cores_busy"] = out["cores_busy"]["hub"]
     out["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
     return out
+
+
+def _load(home: Path, duration: float) -> Load:
+    return Load(home, senders=(FLASH,), duration=duration)
 
 
 def flash_under_attack(
     tmp: Path, *, duration: float = 15, idle: int = 200, slow: int = 20
 ) -> dict[str, Any]:
     """FLASH at 10/s for `duration` s, once quiet and once under the attack mix, back to back."""
-    load = Load(tmp / "home", senders=(FLASH,), duration=duration)
-    quiet = _phase(tmp, load, False, idle, slow)
-    attacked = _phase(tmp, load, True, idle, slow)
+    # a home each: a hub remembers what it accepted, and a fresh Redis under the same home
+    # would start the second phase with an integrity alarm ("accepted … missing from Redis")
+    quiet = _phase(tmp, _load(tmp / "home-quiet", duration), None)
+    attack = ["--idle", str(idle), "--slow", str(slow)]
+    attacked = _phase(tmp, _load(tmp / "home-attack", duration), attack)
     return {"no_attack": quiet, "under_attack": attacked, "rate_per_s": 10, "duration_s": duration}
