@@ -39,6 +39,8 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 from hotline.client.home import Home
 from hotline.protocol import MAX_FRAME
 from hotline.protocol.auth import canonical_query, rest_payload
+from hotline.protocol.checkpoint import Checkpoint
+from hotline.protocol.codec import unpack
 from hotline.runtime.clock import now_ms
 
 __all__ = ["Attack", "main"]
@@ -159,6 +161,14 @@ class Attack:
             await r.read()
             return str(r.status)
 
+    async def signed_size(self, s: aiohttp.ClientSession) -> int:
+        """The size of the hub's latest checkpoint (public), 1 when there is none yet."""
+        async with s.get(self.base + "/v1/log/checkpoint") as r:
+            if r.status != 200:
+                return 1
+            got = unpack(await r.read())
+        return Checkpoint.decode(got["checkpoint"]).size
+
     def signed(self, method: str, path: str, query: str) -> dict[str, str]:
         """Headers of a valid signed request (docs/protocol.md §8.4), a fresh nonce each."""
         dev = self.home.device(self.a.device)
@@ -176,7 +186,7 @@ class Attack:
     async def run(self, emit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
         conn = aiohttp.TCPConnector(local_addr=self.src("rest"), limit=0)
         async with aiohttp.ClientSession(connector=conn) as s:
-            q = "from=1&to=1"
+            q = f"from=1&to={await self.signed_size(s)}"  # a real proof, not a 404
             loops: list[tuple[str, Callable[[], Awaitable[str]]]] = [
                 ("ws_bomb", lambda: self.ws_send("ws_bomb", BOMB)),
                 ("ws_bomb", lambda: self.ws_send("ws_bomb", BOMB)),

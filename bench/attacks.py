@@ -82,11 +82,20 @@ def _answer(atk: subprocess.Popen[str], log: Path) -> dict[str, Any]:
         raise RuntimeError(f"the attacker ended without an answer: {tail[0]}") from None
 
 
-def _phase(tmp: Path, load: Load, attack: list[str] | None, pinned: bool = True) -> dict[str, Any]:
-    """One run of the FLASH load; `attack`: the attacker's arguments, None for no attack."""
+def _phase(
+    tmp: Path,
+    load: Load,
+    attack: list[str] | None,
+    pinned: bool = True,
+    hub_env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One run of the FLASH load; `attack`: the attacker's arguments, None for no attack.
+
+    `hub_env`: settings of the hub other than its defaults (a test's short drain).
+    """
     hub_cores, redis_cores, load_cores, _note = _placement(1, pinned)
     mport = free_port()
-    env = {"HOTLINE_HUB_METRICS_PORT": str(mport)}
+    env = {**(hub_env or {}), "HOTLINE_HUB_METRICS_PORT": str(mport)}
     tag = ("attack" if attack is not None else "quiet") + ("" if pinned else "-unpinned")
     with _servers(tmp, tag, load, hub_cores, redis_cores, False, env) as (net, redis_pid):
         gen = _loadgen(load, [net.url(0)], load_cores)
@@ -133,12 +142,18 @@ def _load(home: Path, duration: float) -> Load:
 
 
 def flash_under_attack(
-    tmp: Path, *, duration: float = 15, idle: int = 200, slow: int = 20
+    tmp: Path,
+    *,
+    duration: float = 15,
+    idle: int = 200,
+    slow: int = 20,
+    warmup_s: float = 2,
+    hub_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """FLASH at 10/s for `duration` s, once quiet and once under the attack mix, back to back."""
     # a home each: a hub remembers what it accepted, and a fresh Redis under the same home
     # would start the second phase with an integrity alarm ("accepted … missing from Redis")
-    quiet = _phase(tmp, _load(tmp / "home-quiet", duration), None)
-    attack = ["--idle", str(idle), "--slow", str(slow)]
-    attacked = _phase(tmp, _load(tmp / "home-attack", duration), attack)
+    quiet = _phase(tmp, _load(tmp / "home-quiet", duration), None, hub_env=hub_env)
+    attack = ["--idle", str(idle), "--slow", str(slow), "--warmup-s", str(warmup_s)]
+    attacked = _phase(tmp, _load(tmp / "home-attack", duration), attack, hub_env=hub_env)
     return {"no_attack": quiet, "under_attack": attacked, "rate_per_s": 10, "duration_s": duration}
