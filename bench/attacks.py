@@ -6,14 +6,18 @@ receivers that ack unopened: no client cryptography in the loop) on the other co
 in the attack phase `bench.attacker` beside it, on the load core too but niced, so that
 the receivers' timestamps measure the hub's delay and not the attacker taking their CPU.
 The attacker starts after every device is connected (its warm-up fills its per-address
-cap) and stops after the last FLASH is delivered. Refusals come from both sides: the
+cap) and stops after the last FLASH is delivered. `python -m bench.attacks` runs each
+attack alone under the same load, to say which one costs what. Refusals come from both sides: the
 attacker's own tally, and the hub's counters scraped from its private /metrics listener.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import subprocess
+import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -23,7 +27,7 @@ from hotline.server.redis_process import free_port
 from .common import PY, ROOT
 from .hubload.scenario import Load, _cpu, _line, _loadgen, _placement, _servers
 
-__all__ = ["flash_under_attack"]
+__all__ = ["by_attack", "flash_under_attack", "main"]
 
 FLASH = "HR/feed-1:10:FLASH"
 # the hub's counters that say which defence refused what (and that nothing broke)
@@ -157,3 +161,32 @@ def flash_under_attack(
     attack = ["--idle", str(idle), "--slow", str(slow), "--warmup-s", str(warmup_s)]
     attacked = _phase(tmp, _load(tmp / "home-attack", duration), attack, hub_env=hub_env)
     return {"no_attack": quiet, "under_attack": attacked, "rate_per_s": 10, "duration_s": duration}
+
+
+def by_attack(tmp: Path, kinds: list[str], duration: float) -> dict[str, Any]:
+    """Each attack of the mix alone under the same FLASH load: which one costs what."""
+    out: dict[str, Any] = {}
+    for i, k in enumerate(kinds):
+        r = _phase(tmp, _load(tmp / f"home-{i}", duration), ["--kinds", k])
+        keep = ("urgent_p50_ms", "urgent_p99_ms", "lost", "cores_busy", "loadavg_1m_before")
+        out[k] = {**{x: r[x] for x in keep}, "tally": r.get("tally")}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.attacks")
+    p.add_argument("--duration", type=float, default=8.0)
+    p.add_argument(
+        "--kinds",
+        default="ws_bomb,ws_garbage,rest_bomb,rest_junk+rest_proof,idle,slow_head+slow_body,proof_flood",
+        help="attacks to run one at a time; a+b runs a and b together",
+    )
+    a = p.parse_args(argv)
+    kinds = [k.replace("+", ",") for k in a.kinds.split(",") if k]
+    with tempfile.TemporaryDirectory(prefix="hotline-attacks-") as tmp:
+        print(json.dumps(by_attack(Path(tmp), kinds, a.duration), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
