@@ -100,7 +100,8 @@ def _phase(
     hub_cores, redis_cores, load_cores, _note = _placement(1, pinned)
     mport = free_port()
     env = {**(hub_env or {}), "HOTLINE_HUB_METRICS_PORT": str(mport)}
-    tag = ("attack" if attack is not None else "quiet") + ("" if pinned else "-unpinned")
+    # a Redis directory per home: an AOF left by another network's hub would be loaded
+    tag = load.home.name + ("" if pinned else "-unpinned")
     with _servers(tmp, tag, load, hub_cores, redis_cores, False, env) as (net, redis_pid):
         gen = _loadgen(load, [net.url(0)], load_cores)
         assert gen.stdin is not None and gen.stdout is not None
