@@ -26,7 +26,7 @@ from .report import headline, table
 
 __all__ = ["GROUPS", "main"]
 
-GROUPS = ("hub", "e2e", "client", "osce", "components")
+GROUPS = ("hub", "e2e", "client", "osce", "components", "attack")
 SAT = [("RS/feed-1", 0.0, "ROUTINE"), ("HR/feed-1", 0.0, "ROUTINE")]
 
 
@@ -116,12 +116,20 @@ def components_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
     res["components"] = components(q)
 
 
+def attack_group(tmp: Path, q: bool, res: dict[str, Any]) -> None:
+    """FLASH at 10/s without, then with, the attack mix of issue 16 (16.10)."""
+    from .attacks import flash_under_attack
+
+    res["flash_attack"] = flash_under_attack(tmp, duration=5 if q else 15)
+
+
 RUN: dict[str, Callable[[Path, bool, dict[str, Any]], None]] = {
     "hub": hub_group,
     "e2e": e2e_group,
     "client": client_group,
     "osce": osce_group,
     "components": components_group,
+    "attack": attack_group,
 }
 
 

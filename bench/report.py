@@ -76,6 +76,17 @@ def _hub_only(res: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _attack(res: dict[str, Any]) -> dict[str, Any]:
+    quiet, hit = _get(res, "flash_attack", "no_attack"), _get(res, "flash_attack", "under_attack")
+    return {
+        "flash_p50_ms_no_attack": _get(quiet, "urgent_p50_ms"),
+        "flash_p99_ms_no_attack": _get(quiet, "urgent_p99_ms"),
+        "flash_p50_ms_under_attack": _get(hit, "urgent_p50_ms"),
+        "flash_p99_ms_under_attack": _get(hit, "urgent_p99_ms"),
+        "attack_lost": _get(hit, "lost"),
+    }
+
+
 def headline(res: dict[str, Any]) -> dict[str, Any]:
     """The flat figures of latest.json; null ones are explained under `null_because`."""
     out: dict[str, Any] = {**_e2e(res), **_hub_only(res)}
@@ -88,6 +99,7 @@ def headline(res: dict[str, Any]) -> dict[str, Any]:
     out["client_open_vs_floor"] = _get(res, "client_floor", "pq", "open_ratio")
     out["osce57_envelope_bytes"] = _get(res, "osce57", "envelope_bytes")
     out["osce57_msgs_per_s"] = _get(res, "osce57", "hub_only", "sustained_msgs_per_s")
+    out |= _attack(res)
     out["machine"] = res.get("machine")
     out["null_because"] = {
         k: REASONS.get(k, "its scenario did not run in this mode (see --help)")
@@ -201,6 +213,18 @@ def _e2e_rows(x: dict[str, Any]) -> list[Row]:
     ]
 
 
+def _attack_rows(x: dict[str, Any]) -> list[Row]:
+    return [
+        (
+            "FLASH 10/s hub only under the attack mix (issue 16): p50 / p99 ms; lost",
+            f"{_fmt(x['flash_p50_ms_under_attack'])} / {_fmt(x['flash_p99_ms_under_attack'])}; "
+            f"{_fmt(x['attack_lost'])}",
+            f"no attack: {_fmt(x['flash_p50_ms_no_attack'])} / {_fmt(x['flash_p99_ms_no_attack'])}",
+            "p99 < 100; 0 lost",
+        ),
+    ]
+
+
 def table(x: dict[str, Any]) -> str:
     """The Markdown table of latest.md, with the machine's state above it."""
     m = x.get("machine") or {}
@@ -213,7 +237,7 @@ def table(x: dict[str, Any]) -> str:
     ]
     out += [
         f"| {a} | {_fmt(b)} | {c} | {t} |"
-        for a, b, c, t in _hub_rows(x) + _client_rows(x) + _e2e_rows(x)
+        for a, b, c, t in _hub_rows(x) + _client_rows(x) + _e2e_rows(x) + _attack_rows(x)
     ]
     if x["null_because"]:
         out += ["", "Not measured in this run:"]
