@@ -14,6 +14,7 @@ attacker's own tally, and the hub's counters scraped from its private /metrics l
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -22,6 +23,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from hotline.server.config import Settings
 from hotline.server.redis_process import free_port
 
 from .common import PY, ROOT
@@ -29,9 +31,17 @@ from .hubload.scenario import Load, _cpu, _line, _loadgen, _placement, _servers
 
 __all__ = ["by_attack", "flash_under_attack", "main"]
 
+#: the per-address caps at the hub's defaults (Settings), as the hub's environment
+DEFENCES = {
+    f"HOTLINE_HUB_{f.name.upper()}": str(f.default)
+    for f in dataclasses.fields(Settings)
+    if f.name.startswith(("connection", "preauth_sockets"))
+}
+
 FLASH = "HR/feed-1:10:FLASH"
 # the hub's counters that say which defence refused what (and that nothing broke)
 COUNTERS = (
+    "hotline_connections_refused_total",
     "hotline_preauth_refused_total",
     "hotline_handshake_failures_total",
     "hotline_unauthenticated_rejections_total",
@@ -99,7 +109,9 @@ def _phase(
     """
     hub_cores, redis_cores, load_cores, _note = _placement(1, pinned)
     mport = free_port()
-    env = {**(hub_env or {}), "HOTLINE_HUB_METRICS_PORT": str(mport)}
+    # the other benches lift the per-address caps for their local load (bench/net.py):
+    # here the defences are the subject, at the hub's defaults
+    env = {**DEFENCES, **(hub_env or {}), "HOTLINE_HUB_METRICS_PORT": str(mport)}
     # a Redis directory per home: an AOF left by another network's hub would be loaded
     tag = load.home.name + ("" if pinned else "-unpinned")
     with _servers(tmp, tag, load, hub_cores, redis_cores, False, env) as (net, redis_pid):

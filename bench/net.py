@@ -64,6 +64,7 @@ class Net:
             # every load generator connects from 127.0.0.1: the per-address caps that stop
             # one stranger would stop the bench (bench/attacks.py sets its own)
             "HOTLINE_HUB_CONNECTIONS_PER_ADDRESS": "1000000",
+            "HOTLINE_HUB_CONNECTION_BURST_PER_ADDRESS": "1000000",
             "HOTLINE_HUB_PREAUTH_SOCKETS_PER_ADDRESS": "1000000",
             "HOTLINE_HUB_PREAUTH_SOCKETS_TOTAL": "1000000",
             **extra_env,

@@ -82,7 +82,12 @@ def create_app(settings: Settings, *, lock: HubLock | None = None) -> web.Applic
     app[PREAUTH] = PreauthGate(
         settings.preauth_sockets_per_address, settings.preauth_sockets_total, app[METRICS]
     )
-    app[CONNECTIONS] = ConnectionGate(settings.connections_per_address, app[METRICS])
+    app[CONNECTIONS] = ConnectionGate(
+        settings.connections_per_address,
+        app[METRICS],
+        rate=settings.connection_rate_per_address,
+        burst=settings.connection_burst_per_address,
+    )
     app[SUPERVISOR] = _supervisor(settings, app[HEALTH], app[METRICS])
     app.cleanup_ctx.extend(CONTEXTS)
     app.on_shutdown.append(_close_websockets)

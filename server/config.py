@@ -50,8 +50,12 @@ class Settings:
     # websockets not yet authenticated, per source address and in all (429 beyond)
     preauth_sockets_per_address: int = 64
     preauth_sockets_total: int = 1024
-    # open connections of any kind from one address (closed unanswered beyond)
+    # open connections of any kind from one address (closed unanswered beyond), and how
+    # fast one address may open new ones (a token bucket: this many a second, this burst)
     connections_per_address: int = 256
+    connection_rate_per_address: float = 20.0
+    connection_burst_per_address: int = 64
+    access_log: bool = False  # a line per HTTP request (aiohttp.access)
     drain_s: float = 5.0
     send_queue: int = 256
     redeliver_idle_ms: int = 30_000
@@ -146,8 +150,15 @@ class Settings:
             raise ConfigError("send_queue, max_deliveries and heartbeat_s must be positive")
         if self.header_timeout_s <= 0 or self.body_timeout_s <= 0:
             raise ConfigError("header_timeout_s and body_timeout_s must be positive")
-        if self.connections_per_address < 1:
-            raise ConfigError("connections_per_address must be at least 1")
+        if (
+            self.connections_per_address < 1
+            or self.connection_rate_per_address <= 0
+            or self.connection_burst_per_address < 1
+        ):
+            raise ConfigError(
+                "connections_per_address, connection_rate_per_address and "
+                "connection_burst_per_address must be positive"
+            )
         if self.preauth_sockets_per_address < 1 or self.preauth_sockets_total < 1:
             raise ConfigError(
                 "preauth_sockets_per_address and preauth_sockets_total must be at least 1"

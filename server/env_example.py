@@ -31,6 +31,10 @@ HELP = {
     "preauth_sockets_per_address": "websockets not yet authenticated from one address (429 beyond)",
     "preauth_sockets_total": "websockets not yet authenticated in all (429 beyond)",
     "connections_per_address": "open connections of any kind from one address (closed beyond)",
+    "connection_rate_per_address": "new connections a second from one address, on average",
+    "connection_burst_per_address": "new connections one address may open at once",
+    "access_log": "log a line per HTTP request; off by default: a stranger's refused requests "
+    "would flood the log (the metrics count them)",
     "drain_s": "after a device closes, at most this long to finish the frames it sent before",
     "send_queue": "per-connection window: unacknowledged deliveries in flight",
     "redeliver_idle_ms": "redeliver entries unacknowledged for this long (XAUTOCLAIM)",

@@ -92,7 +92,10 @@ async def _run(
     settings: Settings, lock: HubLock, socks: list[socket.socket], print_fn: Callable[..., Any]
 ) -> int:
     app = create_app(settings, lock=lock)
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=SHUTDOWN_S)
+    # aiohttp's access log writes a line per request, a stranger's refused ones included
+    # (~700 a second under the attack bench): off unless asked for; the metrics count them
+    access = {} if settings.access_log else {"access_log": None}
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=SHUTDOWN_S, **access)
     metrics = web.AppRunner(create_metrics_app(app), handle_signals=False)
     # The sockets are bound: connections wait in their backlog until the hub is up.
     scheme = "wss" if settings.tls else "ws"

@@ -17,8 +17,10 @@ from typing import Any
 
 import aiohttp
 
+from hotline.server.admission import ConnectionGate
 from hotline.server.appkeys import LOG_TREE
 from hotline.server.limits import PROOF_BUDGET
+from hotline.server.metrics import Metrics
 from hotline.server.redis_process import RedisProcess
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import RawDevice, raw_frame, signed_headers, start_hub
@@ -257,7 +259,7 @@ async def test_connections_are_capped_per_address_before_tls(
         took, data = await _closed_within(reader, 5 * TIMEOUT_FACTOR)
         assert data == b"" and took < 1.0 * TIMEOUT_FACTOR, took  # not the 10 s deadline
         writer.close()
-        assert hub.metrics.get("hotline_connections_refused_total") == 1
+        assert hub.metrics.get("hotline_connections_refused_total", why="open") == 1
         held.pop()[1].close()
         await wait_until(lambda: hub.metrics.get("hotline_connections") == 2, what="one left")
         status, _ctype, body, _ = await _call(hub.http, home, "GET", "/healthz")
@@ -266,6 +268,17 @@ async def test_connections_are_capped_per_address_before_tls(
         for _r, w in held:
             w.close()
         await hub.stop()
+
+
+def test_an_address_that_reconnects_too_fast_is_closed_at_once() -> None:
+    """The connection rate per address: a burst, then the rate; each address its own."""
+    now = [0.0]
+    gate = ConnectionGate(1000, Metrics(), rate=2.0, burst=3, clock=lambda: now[0])
+    assert [gate.admit("10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert gate.admit("10.0.0.2")  # another address has its own bucket
+    now[0] += 0.5  # one more token at 2 a second
+    assert gate.admit("10.0.0.1") and not gate.admit("10.0.0.1")
+    assert gate.metrics.get("hotline_connections_refused_total", why="rate") == 2
 
 
 async def test_rest_proofs_spend_the_devices_budget(home: Path, redis_server: RedisProcess) -> None:
