@@ -1,0 +1,84 @@
+"""Helpers shared by the server's test modules: REST calls on real sockets, problem checks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from tests.harness import signed_headers
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
+
+
+def tls_context(home: Path) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
+
+
+async def call(
+    base: str,
+    home: Path,
+    method: str,
+    path: str,
+    *,
+    query: str = "",
+    device: str | None = None,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, str, Any, dict[str, str]]:
+    """(status, content type, parsed JSON body or the text, the headers sent)."""
+    sent = dict(headers or {})
+    if device:
+        sent.update(signed_headers(home, device, method, path, query, body or b""))
+    url = base + path + (f"?{query}" if query else "")
+    async with (
+        aiohttp.ClientSession() as s,
+        s.request(
+            method,
+            aiohttp.client.URL(url, encoded=True),
+            data=body,
+            headers=sent,
+            ssl=tls_context(home),
+        ) as r,
+    ):
+        raw = await r.read()
+        try:
+            parsed: Any = json.loads(raw)
+        except ValueError:
+            parsed = raw
+        return r.status, r.content_type, parsed, sent
+
+
+def assert_problem(status: int, ctype: str, body: Any, want_status: int, want_code: str) -> None:
+    assert status == want_status, (status, body)
+    assert ctype == "application/problem+json", (ctype, body)
+    assert set(body) >= PROBLEM_FIELDS, body
+    assert body["status"] == want_status and body["code"] == want_code, body
+    assert body["type"].endswith("/" + want_code)
+    assert len(body["detail"]) <= 200 and body["detail"].isascii(), body
+    for internal in ("Error(", "Exception", "Traceback", "ValueError", "KeyError"):
+        assert internal not in json.dumps(body), body
+
+
+#: the slow attacker's pace between two bytes: the attack itself, not a synchronisation
+#: (the assertions wait on the connection being closed)
+DRIP_S = 0.2
+
+
+async def raw(hub: Any, home: Path) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    return await asyncio.open_connection("127.0.0.1", hub.port, ssl=tls_context(home))
+
+
+async def closed_within(reader: asyncio.StreamReader, limit: float) -> tuple[float, bytes]:
+    """Seconds until the hub closed the connection, and what it sent before."""
+    t0 = time.monotonic()
+    data = b""
+    async with asyncio.timeout(limit):
+        while chunk := await reader.read(65536):
+            data += chunk
+    return time.monotonic() - t0, data
