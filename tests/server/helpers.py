@@ -1,16 +1,21 @@
-"""Helpers shared by the server's test modules: REST calls on real sockets, problem checks."""
+"""Helpers shared by the server's test modules: REST calls, problem checks, failing starts."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import ssl
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from hotline.server.redis_process import free_port
+from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import signed_headers
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
@@ -82,3 +87,39 @@ async def closed_within(reader: asyncio.StreamReader, limit: float) -> tuple[flo
         while chunk := await reader.read(65536):
             data += chunk
     return time.monotonic() - t0, data
+
+
+START_T = 60 * TIMEOUT_FACTOR
+
+
+def serve_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "HOTLINE_HUB_METRICS_PORT": str(free_port()), **extra}
+
+
+def serve(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A hub start that is expected to fail at once."""
+    return subprocess.run(
+        [sys.executable, "-m", "hotline.server", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=START_T,
+        env=serve_env(**env),
+    )
+
+
+def one_line(r: subprocess.CompletedProcess[str], *expected: str) -> str:
+    assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
+    errors = [x for x in r.stderr.splitlines() if x.startswith("error: ")]
+    assert len(errors) == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    for text in expected:
+        assert text in errors[0], errors[0]
+    return errors[0]
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's reaper may be slow to collect it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
