@@ -123,3 +123,9 @@ def running(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+async def get_text(hub_http: str, home: Path, path: str) -> tuple[int, str]:
+    ctx = ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
+    async with aiohttp.ClientSession() as s, s.get(hub_http + path, ssl=ctx) as r:
+        return r.status, await r.text()
