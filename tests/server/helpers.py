@@ -14,9 +14,13 @@ from typing import Any
 
 import aiohttp
 
+from hotline.client.compose import compose
+from hotline.client.home import Home
 from hotline.server.redis_process import free_port
 from tests.conftest import TIMEOUT_FACTOR
-from tests.harness import signed_headers
+from tests.harness import (
+    signed_headers,
+)
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
 
@@ -129,3 +133,22 @@ async def get_text(hub_http: str, home: Path, path: str) -> tuple[int, str]:
     ctx = ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
     async with aiohttp.ClientSession() as s, s.get(hub_http + path, ssl=ctx) as r:
         return r.status, await r.text()
+
+
+def rs_to_hr(home: Path, n: int, text: str, precedence: str | None = None) -> list[Any]:
+    """n signed hotline messages RS/officer-1 → HR, numbered from 1."""
+    h = Home(home)
+    t = time.time_ns() // 1_000_000
+    return [
+        compose(
+            h.device("RS/officer-1"),
+            h.roster(t),
+            recipients=("HR",),
+            family="hotline_message",
+            body={"text": f"{text} {i}", "lang": "en"},
+            seq=i + 1,
+            now_ms=t,
+            precedence=precedence,
+        )[0]
+        for i in range(n)
+    ]
