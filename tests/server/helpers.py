@@ -152,3 +152,8 @@ def rs_to_hr(home: Path, n: int, text: str, precedence: str | None = None) -> li
         )[0]
         for i in range(n)
     ]
+
+
+async def send_routine_to_hr(c: Any, text: str) -> None:
+    res = await c.send("HR", "hotline_message", {"text": text, "lang": "en"}, precedence="ROUTINE")
+    assert res.status == "accepted"
