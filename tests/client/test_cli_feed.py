@@ -1,4 +1,4 @@
-"""``hotline feed``: a feed of 1000 lines, three bad, each refused by its line number."""
+"""``hotline feed``: its help documents the JSON lines; 1000 lines, three bad, refused by line."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from hotline.client.cli import main
 from hotline.server.redis_process import RedisProcess, free_port
 from tests.client.helpers import hotline, lines
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import HubProcess
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_feed_of_1000_lines_with_3_bad(tmp_path: Path, redis_server: RedisProcess) -> None:
     port = free_port()
     home = tmp_path / "net"
@@ -54,3 +54,10 @@ def test_feed_of_1000_lines_with_3_bad(tmp_path: Path, redis_server: RedisProces
         assert "line 11:" in r.stderr and "Traceback" not in r.stderr
     finally:
         hub.stop()
+
+
+def test_feed_help_documents_the_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["feed", "--help"])
+    out = capsys.readouterr().out
+    assert '"type": "drone_flight"' in out and '"line": 1' in out and "exit: 0" in out
