@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+from hotline.client.store import Composed
 from tests.conftest import TIMEOUT_FACTOR
 
 
@@ -23,3 +24,14 @@ def hotline(
 
 def lines(out: str) -> list[dict[str, object]]:
     return [json.loads(x) for x in out.splitlines() if x.strip()]
+
+
+def built(seq: int) -> Composed:
+    sent = {
+        "family": "link_test",
+        "recipients": ["HR"],
+        "precedence": "ROUTINE",
+        "exercise": False,
+        "body": {},
+    }
+    return Composed(f"id-{seq}", b"envelope-%d" % seq, 1000 + seq, sent, b"")
