@@ -12,7 +12,7 @@ server without ``ssl=`` and wrap each connection in :class:`HubTLSProtocol`, a s
 with a smaller ``max_size`` — the same wrapping ``loop.start_tls`` does. Only the
 hub's listening sockets get it; every other TLS transport in the process (the Redis
 client, tests' clients) keeps asyncio's default. ``SSLProtocol`` is not a public class:
-``tests/server/test_hub_ops.py`` pins the behaviour on each Python we run.
+``tests/server/test_tls.py`` pins the behaviour on each Python we run.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 from hotline.client.events import MessageReceived
 from hotline.client.init import make_tls_cert
 from hotline.server.redis_process import RedisProcess
-from tests.client.test_cli import hotline
+from tests.client.helpers import hotline
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
 from tests.waits import next_event

@@ -1,4 +1,4 @@
-"""`hotline inbox`, `--as` by role, help and metavars, one-line errors (no hub needed)."""
+"""`hotline inbox`, help and metavars, one-line errors (no hub needed)."""
 
 from __future__ import annotations
 
@@ -40,18 +40,6 @@ def test_inbox_lists_searches_and_filters(home: Path, capsys: pytest.CaptureFixt
     assert "Vojna aktivnost" in capsys.readouterr().out
 
 
-def test_as_a_party_picks_the_device_of_the_role_the_command_needs(home: Path) -> None:
-    from hotline.client.cli_common import CliError, resolve_as
-
-    h = Home(home)
-    assert resolve_as(h, "AUDIT", ("officer", "feed", "auditor")) == "AUDIT/auditor-1"
-    assert resolve_as(h, "RS", ("feed", "officer")) == "RS/feed-1"
-    assert resolve_as(h, "rs", ("officer", "feed")) == "RS/officer-1"
-    with pytest.raises(CliError, match="no officer device"):
-        resolve_as(h, "AUDIT", ("officer",))
-    assert h.device("AUDIT").id == "AUDIT/auditor-1"  # audit/register commands too
-
-
 def test_every_option_has_help_and_a_readable_metavar() -> None:
     for p in parsers(build_parser()):
         for action in p._actions:
@@ -61,13 +49,6 @@ def test_every_option_has_help_and_a_readable_metavar() -> None:
             assert action.help, f"{p.prog} {name}: no help"
             if action.option_strings and action.nargs != 0 and action.choices is None:
                 assert action.metavar and "_" not in str(action.metavar), f"{p.prog} {name}"
-
-
-def test_feed_help_documents_the_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main(["feed", "--help"])
-    out = capsys.readouterr().out
-    assert '"type": "drone_flight"' in out and '"line": 1' in out and "exit: 0" in out
 
 
 def test_expected_failures_are_one_line_with_the_fix(

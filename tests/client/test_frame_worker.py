@@ -10,7 +10,7 @@ from hotline.client.events import MessageReceived
 from hotline.client.frame_worker import DELIVERY_BURST, FrameWorker
 from hotline.protocol.frames import Accepted, Deliver, Frame, StatusResult
 from hotline.runtime.clock import now_ms
-from tests.client.test_inbound import Harness
+from tests.client.inbound_harness import Harness
 from tests.conftest import TIMEOUT_FACTOR
 
 

@@ -23,7 +23,7 @@ from hotline.protocol import parse_id_text
 from hotline.protocol.errors import _BY_CODE, ProtocolError
 from hotline.protocol.frames import Error
 from hotline.runtime.clock import now_ms
-from tests.client.test_store import _built
+from tests.client.helpers import built
 
 CODES = sorted(_BY_CODE)
 
@@ -107,14 +107,14 @@ async def test_sends_made_in_one_loop_turn_share_one_commit(home: Path) -> None:
     box, store, _events, _rec = _outbox(home, CountingStore)
     assert isinstance(store, CountingStore)
     try:
-        cancelled = asyncio.ensure_future(box.queue(_built))
-        first = [asyncio.ensure_future(box.queue(_built)) for _ in range(4)]
+        cancelled = asyncio.ensure_future(box.queue(built))
+        first = [asyncio.ensure_future(box.queue(built)) for _ in range(4)]
         await asyncio.sleep(0)  # the tasks have queued; cancel one before the write
         cancelled.cancel()
         got = await asyncio.gather(*first)
         assert [b.mid for b in got] == ["id-1", "id-2", "id-3", "id-4"]
         assert store.batches == [4]  # one commit; the cancelled send was not written
-        alone = await box.queue(_built)
+        alone = await box.queue(built)
         assert alone.mid == "id-5" and store.batches == [4, 1]
         assert [m for m, _e in store.outbox()] == [f"id-{i}" for i in range(1, 6)]
     finally:

@@ -7,27 +7,17 @@ from pathlib import Path
 import pytest
 
 from hotline.client.store import Composed, Store
-
-
-def _built(seq: int) -> Composed:
-    sent = {
-        "family": "link_test",
-        "recipients": ["HR"],
-        "precedence": "ROUTINE",
-        "exercise": False,
-        "body": {},
-    }
-    return Composed(f"id-{seq}", b"envelope-%d" % seq, 1000 + seq, sent, b"")
+from tests.client.helpers import built
 
 
 def test_queue_new_numbers_and_queues_together(tmp_path: Path) -> None:
     st = Store(tmp_path / "s.db")
-    assert st.queue_new(_built).mid == "id-1"
-    assert st.queue_new(_built).mid == "id-2"
+    assert st.queue_new(built).mid == "id-1"
+    assert st.queue_new(built).mid == "id-2"
     assert st.outbox() == [("id-1", b"envelope-1"), ("id-2", b"envelope-2")]
     st.close()
     st = Store(tmp_path / "s.db")  # durable across a reopen: numbering goes on
-    assert st.queue_new(_built).mid == "id-3"
+    assert st.queue_new(built).mid == "id-3"
     st.close()
 
 
@@ -40,7 +30,7 @@ def test_a_failed_build_leaves_no_row_and_no_used_number(tmp_path: Path) -> None
     with pytest.raises(ValueError, match="seq 1"):
         st.queue_new(bad)
     assert st.outbox_count() == 0
-    assert st.queue_new(_built).mid == "id-1"  # the number was not burnt
+    assert st.queue_new(built).mid == "id-1"  # the number was not burnt
     st.close()
 
 
@@ -50,7 +40,7 @@ def test_queue_many_commits_together_and_isolates_a_failed_build(tmp_path: Path)
     def bad(seq: int) -> Composed:
         raise ValueError(f"schema error at seq {seq}")
 
-    res = st.queue_many([_built, bad, _built])
+    res = st.queue_many([built, bad, built])
     assert [r.mid if isinstance(r, Composed) else repr(r) for r in res] == [
         "id-1",
         "ValueError('schema error at seq 2')",
@@ -59,5 +49,5 @@ def test_queue_many_commits_together_and_isolates_a_failed_build(tmp_path: Path)
     st.close()
     st = Store(tmp_path / "s.db")  # committed, durably, with the numbering
     assert [m for m, _e in st.outbox()] == ["id-1", "id-2"]
-    assert st.queue_new(_built).mid == "id-3"
+    assert st.queue_new(built).mid == "id-3"
     st.close()

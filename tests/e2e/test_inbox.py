@@ -1,8 +1,8 @@
 """Deliveries only from the log, end to end: what an insider writes into an inbox or
 slips into the log under a false position reaches no console unless an auditor sees it.
 
-tests/server/test_forged_inbox.py covers the hub's side of each inbox trick one at a
-time; here they run together against the parties' clients and an auditor's export.
+tests/server/test_forged_inbox.py and test_router.py cover the hub's side of each inbox
+trick one at a time; here they run together against the parties' clients and an auditor's export.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""Delivery end to end: two hubs, the feed API, offline backlog and retention, bursts.
+"""Delivery end to end: two hubs, the feed API, offline backlog and retention.
 
-The pump itself (window, acks, dead letters, stop) is tested in test_delivery.py.
+The pump itself (window, acks, dead letters, stop) is tested in test_delivery.py, a
+socket's last frames in test_ws.py, bursts in test_device_requests.py.
 """
 
 from __future__ import annotations
@@ -24,12 +25,9 @@ from hotline.server.streams import inbox_key
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import (
     HubProcess,
-    RawDevice,
-    RawFrame,
     client,
     signed_headers,
     start_hub,
-    submit_frame,
 )
 from tests.waits import next_event, wait_until
 
@@ -194,121 +192,3 @@ async def test_classic_suite_network(
             assert ev.message.verified and ev.message.family == "link_test"
     finally:
         await hub.stop()
-
-
-def _rs_to_hr(home: Path, n: int, text: str, precedence: str | None = None) -> list[Any]:
-    """n signed hotline messages RS/officer-1 → HR, numbered from 1."""
-    h = Home(home)
-    t = time.time_ns() // 1_000_000
-    return [
-        compose(
-            h.device("RS/officer-1"),
-            h.roster(t),
-            recipients=("HR",),
-            family="hotline_message",
-            body={"text": f"{text} {i}", "lang": "en"},
-            seq=i + 1,
-            now_ms=t,
-            precedence=precedence,
-        )[0]
-        for i in range(n)
-    ]
-
-
-async def test_frames_sent_just_before_a_close_are_still_handled(
-    home: Path, redis_server: RedisProcess
-) -> None:
-    """A device that sends and hangs up at once (a CLI's last receipt) loses nothing.
-
-    The hub reads the frames before it reads the close; it must finish them rather
-    than drop the ones still queued for its worker.
-    """
-    hub = await start_hub(home, redis_server.url)
-    try:
-        envs = _rs_to_hr(home, 20, "last words")
-        async with RawDevice(hub.url, home, "RS/officer-1") as rs:
-            for env in envs:
-                await rs.ws.send(submit_frame(env.encode()))
-        # closed without reading a single answer: every frame sent is still handled
-
-        async def all_accepted() -> bool:
-            log = await hub.streams.log.range()
-            return sum(e.type == "accepted" for e in log) == 20
-
-        await wait_until(all_accepted, what="all 20 frames sent before the close")
-    finally:
-        await hub.stop()
-
-
-async def test_a_burst_of_submits_is_answered_in_order_one_by_one(
-    home: Path, redis_server: RedisProcess
-) -> None:
-    """Submits queued together share one Redis round trip, yet each gets its own answer.
-
-    A forged envelope in the middle is refused alone; a resend inside the same burst
-    is a duplicate with the original's position; the log keeps the sending order.
-    """
-    from dataclasses import replace
-
-    hub = await start_hub(home, redis_server.url)
-    try:
-        # routine: one lane, so even the error is answered in sending order (an urgent
-        # "accepted" may overtake a routine error; clients match answers by id)
-        envs = _rs_to_hr(home, 8, "burst", "ROUTINE")
-        forged = replace(envs[3], signature=bytes(64)).encode()
-        frames = [e.encode() for e in envs[:3]] + [forged] + [e.encode() for e in envs[4:]]
-        frames.insert(6, envs[1].encode())  # the same envelope again, inside the burst
-        async with RawDevice(hub.url, home, "RS/officer-1") as rs:
-            for data in frames:
-                await rs.ws.send(submit_frame(data))
-            answers = []
-            while len(answers) < len(frames):
-                f = RawFrame.of(await asyncio.wait_for(rs.ws.recv(), T))
-                if f.type in ("accepted", "error"):
-                    answers.append(f)
-        kinds = [a.type for a in answers]
-        assert kinds == ["accepted"] * 3 + ["error"] + ["accepted"] * 5, kinds
-        assert answers[3]["code"] == "bad_signature"
-        assert answers[6]["duplicate"] is True
-        assert answers[6]["position"] == answers[1]["position"]
-        fresh = [a for k, a in enumerate(answers) if k not in (3, 6)]
-        assert [a["id"] for a in fresh] == [e.id for k, e in enumerate(envs) if k != 3]
-        log = [e for e in await hub.streams.log.range() if e.type == "accepted"]
-        assert [e.id for e in log] == [a["position"] for a in fresh]  # sending order
-    finally:
-        await hub.stop()
-
-
-async def test_accept_many_against_redis(redis_server: RedisProcess) -> None:
-    """The pipelined accept: new, duplicate and conflicting ids in one round trip."""
-    from hotline.protocol import ReplayError
-    from hotline.server.streams import AcceptResult, Streams
-
-    s = Streams.open(redis_server.url)
-    try:
-        item = ("aa" * 16, "d1", "RS", ("HR",), b"event-1", ("HR", "RS"), "routine")
-        other = ("bb" * 16, "d2", "RS", ("HR",), b"event-2", ("HR", "RS"), "routine")
-        clash = ("aa" * 16, "d9", "RS", ("HR",), b"forged", ("HR", "RS"), "routine")
-        res = await s.log.accept_many([item, other, item, clash])
-        assert isinstance(res[0], AcceptResult) and not res[0].duplicate
-        assert isinstance(res[1], AcceptResult) and not res[1].duplicate
-        assert res[2] == AcceptResult(res[0].position, True)
-        assert isinstance(res[3], ReplayError)
-        assert res[0].position < res[1].position
-        assert await s.log.length() == 2
-    finally:
-        await s.raw.aclose()
-
-
-async def test_the_redis_pool_is_bounded(redis_server: RedisProcess) -> None:
-    """Many concurrent commands share a bounded pool: they wait, none fails."""
-    from hotline.server.streams import Streams
-
-    s = Streams.open(redis_server.url, max_connections=4)
-    try:
-        await s.inbox.ensure_group("HR", "HR/officer-1")
-        results = await asyncio.gather(*(s.node.ping() for _ in range(200)))
-        assert all(results)
-        assert len(await s.raw.client_list()) <= 4  # Redis's own count of our connections
-    finally:
-        await s.close()

@@ -1,8 +1,10 @@
-"""The urgent lane: IMMEDIATE / FLASH never queue behind routine traffic."""
+"""The urgent lane: IMMEDIATE / FLASH never queue behind routine traffic.
+
+Its keys are tested in streams/test_keys.py, its Redis side in streams/test_inbox.py.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from hotline.client.compose import compose
@@ -11,7 +13,7 @@ from hotline.protocol import Envelope, id_text
 from hotline.protocol.events import LogEvent
 from hotline.runtime.clock import now_ms as _now
 from hotline.server.redis_process import RedisProcess
-from hotline.server.streams import Streams, inbox_key, lane_for
+from hotline.server.streams import inbox_key
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import RawDevice, RawFrame, client, raw_frame, start_hub
 from tests.waits import wait_until
@@ -43,15 +45,6 @@ async def _next_delivery(dev: RawDevice, timeout: float = 10) -> RawFrame:
 def _mid(frame: RawFrame) -> str:
     """The message id of a delivered log entry."""
     return id_text(Envelope.decode(LogEvent.decode(frame["entry"]).payload).id)
-
-
-def test_lane_for_precedence() -> None:
-    assert [lane_for(p) for p in ("ROUTINE", "PRIORITY", "IMMEDIATE", "FLASH")] == [
-        "routine",
-        "routine",
-        "urgent",
-        "urgent",
-    ]
 
 
 async def test_flash_is_delivered_while_the_routine_window_is_full(
@@ -98,45 +91,6 @@ async def test_flash_is_delivered_while_the_routine_window_is_full(
             assert await streams.raw.xlen(inbox_key("HR")) == 6
     finally:
         await hub.stop()
-
-
-async def test_urgent_lane_in_redis(redis_server: RedisProcess, home: Path) -> None:
-    """Routing, reading order, receipts, pending, backlog and trim cover both lanes."""
-    s = Streams.open(redis_server.url)
-    try:
-        await s.inbox.ensure_group("HR", "HR/officer-1")
-        routine = await s.log.accept("a" * 32, "d1", "RS", ("HR",), b"e1", ("HR", "RS"))
-        urgent = await s.log.accept("b" * 32, "d2", "RS", ("HR",), b"e2", ("HR", "RS"), "urgent")
-        log = await s.log.range()
-        assert [e.lane for e in log] == ["routine", "urgent"]
-        # the inbox carries the event's payload: route real events
-        ev = LogEvent("accepted", 1, "hub", b"x", {}).encode()
-        log = [dataclasses.replace(e, event=ev) for e in log]
-        assert (await s.routing.route(log)).woke == {"HR", "RS"}
-        assert await s.raw.xlen(inbox_key("HR")) == 1
-        assert await s.raw.xlen(inbox_key("HR", "urgent")) == 1
-        meta = await s.log.message_meta("b" * 32)
-        assert meta is not None and meta.lane == "urgent" and meta.recipients == ["HR"]
-        got = (await s.inbox.read("HR", "HR/officer-1", 10, lanes=("urgent", "routine"))).entries
-        # urgent first although it was accepted later
-        assert [(e.id, e.lane) for e in got] == [
-            (urgent.position, "urgent"),
-            (routine.position, "routine"),
-        ]
-        assert await s.inbox.pending("HR", "HR/officer-1") == 2
-        assert await s.retention.backlog("HR") == 2
-        # retention keeps what is unacked, in both lanes
-        assert await s.retention.trim_inbox("HR", _now() + 10**6) == 0
-        assert await s.inbox.ack_lanes("HR", "HR/officer-1", {"urgent": [urgent.position]}) == 1
-        assert await s.inbox.pending("HR", "HR/officer-1") == 1
-        assert await s.inbox.ack("HR", "HR/officer-1", [routine.position]) == 1
-        assert await s.retention.trim_inbox("HR", _now() + 10**6) == 2
-        # a receipt travels in its message's lane
-        pos = await s.log.record_receipt("b" * 32, "HR/officer-1", 0, b"r", ("HR", "RS"), meta.lane)
-        assert pos is not None
-        assert (await s.log.range(pos, pos))[0].lane == "urgent"
-    finally:
-        await s.close()
 
 
 async def test_the_answer_to_a_flash_submit_is_urgent(

@@ -25,8 +25,8 @@ from hotline.client.i18n import use
 from hotline.client.store import Store
 from hotline.protocol.audit import Bundle
 from tests.client.snapshot import svg_text
-from tests.client.test_verification import NOW, POLICIES, REQ, seed, seeded_client
 from tests.client.test_verification_audit import scripted_year
+from tests.client.verification_seed import NOW, POLICIES, REQ, seed, seeded_client
 from tests.conftest import TIMEOUT_FACTOR
 from tests.treaty_cases import inspection_request
 

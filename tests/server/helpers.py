@@ -1,0 +1,159 @@
+"""Helpers shared by the server's test modules: REST calls, problem checks, failing starts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from hotline.client.compose import compose
+from hotline.client.home import Home
+from hotline.server.redis_process import free_port
+from tests.conftest import TIMEOUT_FACTOR
+from tests.harness import (
+    signed_headers,
+)
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
+
+
+def tls_context(home: Path) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
+
+
+async def call(
+    base: str,
+    home: Path,
+    method: str,
+    path: str,
+    *,
+    query: str = "",
+    device: str | None = None,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, str, Any, dict[str, str]]:
+    """(status, content type, parsed JSON body or the text, the headers sent)."""
+    sent = dict(headers or {})
+    if device:
+        sent.update(signed_headers(home, device, method, path, query, body or b""))
+    url = base + path + (f"?{query}" if query else "")
+    async with (
+        aiohttp.ClientSession() as s,
+        s.request(
+            method,
+            aiohttp.client.URL(url, encoded=True),
+            data=body,
+            headers=sent,
+            ssl=tls_context(home),
+        ) as r,
+    ):
+        raw = await r.read()
+        try:
+            parsed: Any = json.loads(raw)
+        except ValueError:
+            parsed = raw
+        return r.status, r.content_type, parsed, sent
+
+
+def assert_problem(status: int, ctype: str, body: Any, want_status: int, want_code: str) -> None:
+    assert status == want_status, (status, body)
+    assert ctype == "application/problem+json", (ctype, body)
+    assert set(body) >= PROBLEM_FIELDS, body
+    assert body["status"] == want_status and body["code"] == want_code, body
+    assert body["type"].endswith("/" + want_code)
+    assert len(body["detail"]) <= 200 and body["detail"].isascii(), body
+    for internal in ("Error(", "Exception", "Traceback", "ValueError", "KeyError"):
+        assert internal not in json.dumps(body), body
+
+
+#: the slow attacker's pace between two bytes: the attack itself, not a synchronisation
+#: (the assertions wait on the connection being closed)
+DRIP_S = 0.2
+
+
+async def raw(hub: Any, home: Path) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    return await asyncio.open_connection("127.0.0.1", hub.port, ssl=tls_context(home))
+
+
+async def closed_within(reader: asyncio.StreamReader, limit: float) -> tuple[float, bytes]:
+    """Seconds until the hub closed the connection, and what it sent before."""
+    t0 = time.monotonic()
+    data = b""
+    async with asyncio.timeout(limit):
+        while chunk := await reader.read(65536):
+            data += chunk
+    return time.monotonic() - t0, data
+
+
+START_T = 60 * TIMEOUT_FACTOR
+
+
+def serve_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "HOTLINE_HUB_METRICS_PORT": str(free_port()), **extra}
+
+
+def serve(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A hub start that is expected to fail at once."""
+    return subprocess.run(
+        [sys.executable, "-m", "hotline.server", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=START_T,
+        env=serve_env(**env),
+    )
+
+
+def one_line(r: subprocess.CompletedProcess[str], *expected: str) -> str:
+    assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
+    errors = [x for x in r.stderr.splitlines() if x.startswith("error: ")]
+    assert len(errors) == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    for text in expected:
+        assert text in errors[0], errors[0]
+    return errors[0]
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's reaper may be slow to collect it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+async def get_text(hub_http: str, home: Path, path: str) -> tuple[int, str]:
+    ctx = ssl.create_default_context(cafile=str(home / "hub" / "tls.crt"))
+    async with aiohttp.ClientSession() as s, s.get(hub_http + path, ssl=ctx) as r:
+        return r.status, await r.text()
+
+
+def rs_to_hr(home: Path, n: int, text: str, precedence: str | None = None) -> list[Any]:
+    """n signed hotline messages RS/officer-1 → HR, numbered from 1."""
+    h = Home(home)
+    t = time.time_ns() // 1_000_000
+    return [
+        compose(
+            h.device("RS/officer-1"),
+            h.roster(t),
+            recipients=("HR",),
+            family="hotline_message",
+            body={"text": f"{text} {i}", "lang": "en"},
+            seq=i + 1,
+            now_ms=t,
+            precedence=precedence,
+        )[0]
+        for i in range(n)
+    ]
+
+
+async def send_routine_to_hr(c: Any, text: str) -> None:
+    res = await c.send("HR", "hotline_message", {"text": text, "lang": "en"}, precedence="ROUTINE")
+    assert res.status == "accepted"
