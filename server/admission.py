@@ -11,6 +11,7 @@ the refusals.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ from hotline.protocol.errors import RateLimited
 
 from .metrics import Metrics
 
-__all__ = ["ConnectionGate", "PreauthGate"]
+__all__ = ["ConnectionGate", "GateSeat", "PreauthGate", "peer_address"]
 
 GAUGE = "hotline_unauthenticated_sockets"
 
@@ -131,3 +132,34 @@ class ConnectionGate:
         if self._by_address[address] <= 0:
             del self._by_address[address]
         self.metrics.set(self.GAUGE, sum(self._by_address.values()))
+
+
+def peer_address(transport: asyncio.BaseTransport) -> str:
+    """The source address a connection is counted under ("?" if the OS says none)."""
+    peer = transport.get_extra_info("peername")
+    return str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+
+
+class GateSeat:
+    """One connection's place in a :class:`ConnectionGate`, for the protocol that owns it
+    (the TLS protocol on the TLS listener, the request handler on the plain one)."""
+
+    def __init__(self, gate: ConnectionGate | None) -> None:
+        self.gate = gate
+        self.address: str | None = None
+
+    def take(self, transport: asyncio.BaseTransport) -> None:
+        """Call from ``connection_made``: over the caps the connection is aborted, unread."""
+        if self.gate is None:
+            return
+        address = peer_address(transport)
+        if self.gate.admit(address):
+            self.address = address
+        else:
+            transport.abort()
+
+    def give_back(self) -> None:
+        """Call from ``connection_lost``."""
+        if self.gate is not None and self.address is not None:
+            self.gate.leave(self.address)
+            self.address = None

@@ -16,10 +16,10 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
-from .admission import ConnectionGate
+from .admission import ConnectionGate, GateSeat
 from .routes.problems import problem_response, safe_excerpt
 
-__all__ = ["HubRequestHandler", "hub_handler", "peer_address"]
+__all__ = ["HubRequestHandler", "hub_handler"]
 
 log = logging.getLogger("hotline.hub.http")
 
@@ -27,24 +27,14 @@ log = logging.getLogger("hotline.hub.http")
 class HubRequestHandler(RequestHandler):  # type: ignore[type-arg]
     def __init__(self, *args: Any, gate: ConnectionGate | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self._gate = gate
-        self._address: str | None = None
+        self._seat = GateSeat(gate)  # on the plain listener; the TLS protocol counts its own
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        if self._gate is None:
-            return
-        address = peer_address(transport)
-        if self._gate.admit(address):
-            self._address = address
-        else:  # one address already holds its share: close before reading a byte
-            log.debug("closed a connection over the per-address cap from %s", address)
-            transport.close()
+        self._seat.take(transport)
 
     def connection_lost(self, exc: BaseException | None) -> None:
-        if self._gate is not None and self._address is not None:
-            self._gate.leave(self._address)
-            self._address = None
+        self._seat.give_back()
         super().connection_lost(exc)
 
     def handle_error(
@@ -66,12 +56,6 @@ class HubRequestHandler(RequestHandler):  # type: ignore[type-arg]
         resp = problem_response(status, code, detail)
         resp.force_close()
         return resp
-
-
-def peer_address(transport: asyncio.BaseTransport) -> str:
-    """The source address a connection is counted under ("?" if the OS says none)."""
-    peer = transport.get_extra_info("peername")
-    return str(peer[0]) if isinstance(peer, tuple) and peer else "?"
 
 
 def hub_handler(

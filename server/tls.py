@@ -25,10 +25,10 @@ from typing import Any
 
 from aiohttp import web
 
-from .admission import ConnectionGate
+from .admission import ConnectionGate, GateSeat
 from .appkeys import CONNECTIONS
 from .config import ConfigError, Settings
-from .http_handler import hub_handler, peer_address
+from .http_handler import hub_handler
 
 __all__ = [
     "TLS_READ_BUFFER",
@@ -52,23 +52,14 @@ class HubTLSProtocol(SSLProtocol):
 
     def __init__(self, *args: Any, gate: ConnectionGate | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self._gate = gate
-        self._address: str | None = None
+        self._seat = GateSeat(gate)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        if self._gate is None:
-            return
-        address = peer_address(transport)
-        if self._gate.admit(address):
-            self._address = address
-        else:  # over the cap: closed before the handshake, nothing read
-            transport.abort()
+        self._seat.take(transport)  # before the handshake: nothing read if over the caps
 
     def connection_lost(self, exc: BaseException | None) -> None:
-        if self._gate is not None and self._address is not None:
-            self._gate.leave(self._address)
-            self._address = None
+        self._seat.give_back()
         super().connection_lost(exc)
 
 
