@@ -156,7 +156,7 @@ class Intake:
                 m = metas[env.id.hex()]
                 out[i] = Accepted(env.id, m.position, True, m.lane == "urgent")
                 continue
-            event = self.signer.event("accepted", now_ms, data, rv=roster.version)
+            event = self.signer.event("accepted", now_ms, data, note=env, rv=roster.version)
             todo.append((i, env, self._accept_args(env, data, event)))
         return todo
 

@@ -50,15 +50,19 @@ class EntryChecker:
                 f"log entry {index} says it is entry {n}: entries were removed or inserted"
             )
         try:
-            ev = LogEvent.decode(data)
-            mine = trusted or (self.signer is not None and self.signer.wrote(data))
+            own = self.signer.recall(data) if self.signer is not None and not trusted else None
+            # Why the signer's copy: decoding a 19 KB event and its envelope again was a
+            # twentieth of the hub's CPU per message; the bytes are the same (same digest).
+            ev = own.event if own is not None else LogEvent.decode(data)
+            mine = trusted or own is not None
             if ev.type == "roster":
                 self._roster(ev)
             roster = self._in_force(ev)
             if not mine:
                 check_hub_event(ev, roster=roster)
             if ev.type == "accepted":
-                self._accepted(ev, roster, mine)
+                note = own.note if own is not None else None
+                self._accepted(ev, roster, mine, note if isinstance(note, Envelope) else None)
             elif ev.type == "receipt" and not mine:
                 check_receipt(
                     Receipt.decode(ev.payload), roster=roster, at_ms=ev.at_ms, seen=self.seen,
@@ -89,8 +93,8 @@ class EntryChecker:
             raise IntegrityAlarm(f"the entry names roster version {rv}, not yet in the log")
         return self.known[rv]
 
-    def _accepted(self, ev: LogEvent, roster: Roster, mine: bool) -> None:
-        env = Envelope.decode(ev.payload)
+    def _accepted(self, ev: LogEvent, roster: Roster, mine: bool, env: Envelope | None) -> None:
+        env = env or Envelope.decode(ev.payload)
         if not mine:
             d = check_envelope(
                 env, roster=roster, at_ms=ev.at_ms, seen=self.seen, rules=self.rules,
