@@ -200,7 +200,9 @@ async def intake_ctx(app: web.Application) -> AsyncIterator[None]:
             ", ".join(missing),
         )
     journal = AcceptJournal(journal_dir, app[VIEW].instance)
-    app[INTAKE] = Intake(app[STREAMS], app[ROSTER], app[VIEW], metrics, app[SIGNER], journal)
+    app[INTAKE] = Intake(
+        app[STREAMS], app[ROSTER], app[VIEW], metrics, app[SIGNER], journal, app[REGISTRY].wake
+    )
     try:
         yield
     finally:

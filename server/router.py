@@ -3,6 +3,13 @@
 A hub routes only while it holds the lease; entries keep their log ids in the
 inboxes, so a router that dies mid-batch is repaired by the next one simply
 routing the same entries again (Redis refuses the duplicates).
+
+Most entries never wait for it: an accept or receipt appended while the log is routed
+up to it routes itself in the same script (``APPEND_ROUTED``, the intake) and moves the
+cursor; the router skips what lies at or below the cursor. It routes what those could
+not: hub events, whatever follows an entry it has not passed yet, and a Cluster's log.
+Every writer of the cursor keeps one invariant — each log entry at or below it is in its
+inboxes — so an inbox holds references in log order whoever wrote them.
 """
 
 from __future__ import annotations
@@ -16,11 +23,21 @@ from hotline.runtime import trace
 from hotline.runtime.backoff import Backoff, jittered
 
 from .metrics import Metrics
-from .streams import ROUTER_LEASE, Streams
+from .streams import ROUTER_LEASE, Streams, id_lt
 
-__all__ = ["Notifier", "Router"]
+__all__ = ["Notifier", "Router", "alert_foreign"]
 
 log = logging.getLogger("hotline.hub.router")
+
+
+def alert_foreign(metrics: Metrics, out_of_order: dict[str, int]) -> None:
+    """Something above the log's ids sits in these inboxes: no router put it there.
+
+    The references went in after it (nothing dropped); say so loudly.
+    """
+    for party, n in out_of_order.items():
+        log.error("ALERT inbox of %s holds %d foreign entr(ies) above the log", party, n)
+        metrics.inc("hotline_inbox_out_of_order_total", n, party=party)
 
 
 class Router:
@@ -67,15 +84,18 @@ class Router:
         entries = await self.streams.log.read(cursor, 500, block)
         if not entries:
             return cursor
+        # An append routes its own entry when the log was routed up to it (intake,
+        # APPEND_ROUTED) and moves the cursor: what is at or below it is done.
+        done = await self.streams.routing.cursor()
+        if id_lt(cursor, done):
+            entries = [e for e in entries if id_lt(done, e.id)]
+            if not entries:
+                return done
         res = await self.streams.routing.route(entries)
         if trace.enabled():
             for e in entries:
                 trace.point("hub_routed", e.mid)
-        for party, n in res.out_of_order.items():
-            # Something above the log's ids sits in that inbox: the router did not put it
-            # there. The references went in after it (nothing dropped); say so loudly.
-            log.error("ALERT inbox of %s holds %d foreign entr(ies) above the log", party, n)
-            self.metrics.inc("hotline_inbox_out_of_order_total", n, party=party)
+        alert_foreign(self.metrics, res.out_of_order)
         cursor = entries[-1].id
         if res.woke:
             self.on_routed(res.woke)  # this hub's pumps: at once

@@ -57,6 +57,7 @@ from .types import (
     LogEntry,
     MessageMeta,
     RouteResult,
+    id_lt,
 )
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "Streams",
     "connect",
     "dlq_key",
+    "id_lt",
     "inbox_key",
     "lane_for",
     "redact",

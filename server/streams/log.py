@@ -8,8 +8,8 @@ from typing import Any
 from hotline.protocol import ProtocolError, ReplayError, Unavailable
 
 from .errors import guarded
-from .keys import COUNTER, IDS, LOG, status_key
-from .scripts import APPEND, Scripts
+from .keys import COUNTER, CURSOR, IDS, LOG, NOTIFY, inbox_key, status_key
+from .scripts import APPEND, APPEND_ROUTED, Job, Scripts
 from .types import AcceptResult, LogEntry, MessageMeta, as_str, log_entry
 
 __all__ = ["AcceptItem", "Log"]
@@ -21,20 +21,30 @@ NOT_ACCEPTED = "the message store is not reachable; not accepted"
 UNREACHABLE = "the log is not reachable"
 
 
-def _accept_job(item: AcceptItem) -> tuple[Any, list[str], list[Any]]:
+def _appending(
+    keys: list[str], args: list[Any], route_to: Sequence[str], lane: str, kind: str, hub: str | None
+) -> Job:
+    """APPEND, or APPEND_ROUTED when ``hub`` (the notifying instance) is given."""
+    if hub is None:
+        return APPEND, keys, args
+    inboxes = [inbox_key(p, lane) for p in route_to]
+    return APPEND_ROUTED, [*keys, CURSOR, NOTIFY, *inboxes], [*args, kind, hub]
+
+
+def _accept_job(item: AcceptItem, hub: str | None) -> Job:
     mid, digest, sender, recipients, event, route_to, lane = item
     meta = f"{digest}|{sender}|{','.join(recipients)}|{lane}"
     args = ["accept", "accepted", event, mid, ",".join(route_to), lane, meta]
-    return APPEND, [LOG, COUNTER, IDS], args
+    return _appending([LOG, COUNTER, IDS], args, route_to, lane, "env", hub)
 
 
 def _accept_result(reply: Any, digest: str) -> AcceptResult | ProtocolError:
     if isinstance(reply, Exception):
         return Unavailable("the message store refused the write; not accepted")
-    new, val, _n = reply
+    new, val, n, *codes = reply
     val = as_str(val)
     if new:
-        return AcceptResult(val, False)
+        return AcceptResult(val, False, int(n), tuple(map(int, codes)) if codes else None)
     pos, _, rest = val.partition("|")
     if rest.partition("|")[0] != digest:
         return ReplayError("this message id was already used for different content")
@@ -49,7 +59,9 @@ class Log:
         self.scripts = scripts
 
     @guarded(NOT_ACCEPTED)
-    async def accept_many(self, items: Sequence[AcceptItem]) -> list[AcceptResult | ProtocolError]:
+    async def accept_many(
+        self, items: Sequence[AcceptItem], *, routed_by: str | None = None
+    ) -> list[AcceptResult | ProtocolError]:
         """Append accepted envelopes once each (idempotent by id), in one round trip.
 
         Why one pipeline: with ``appendfsync always`` Redis fsyncs once per batch of
@@ -57,8 +69,14 @@ class Log:
         round trip. Log order is the order of ``items`` (one connection; on a Cluster
         every ``{log}`` key is on one node). Each answer stands alone: an id used
         before with other content is a ``ReplayError``, the others are accepted.
+
+        ``routed_by`` (this hub's instance; not on a Cluster, whose inboxes are in other
+        slots): each append also routes its entry if the log is routed up to it
+        (``AcceptResult.routed``); the caller then wakes its pumps, other hubs' are told
+        through the notify stream.
         """
-        replies = await self.scripts.pipeline([_accept_job(it) for it in items])
+        hub = None if self.scripts.cluster else routed_by
+        replies = await self.scripts.pipeline([_accept_job(it, hub) for it in items])
         return [_accept_result(r, it[1]) for it, r in zip(items, replies, strict=True)]
 
     async def accept(self, *item: Any) -> AcceptResult:
@@ -96,14 +114,23 @@ class Log:
         event: bytes,
         route_to: Sequence[str],
         lane: str = "routine",
-    ) -> str | None:
-        """Log a receipt if it raises the device's state; returns its log id or None.
+        *,
+        routed_by: str | None = None,
+    ) -> AcceptResult | None:
+        """Log a receipt if it raises the device's state; None if it does not.
 
         A receipt travels in its message's lane: a FLASH sender waits for it.
+        ``routed_by``: as for :meth:`accept_many`.
         """
         args = ["receipt", "receipt", event, mid_hex, ",".join(route_to), lane, device, rank]
-        new, pos, _n = await self.scripts.call(APPEND, [LOG, COUNTER, status_key(mid_hex)], args)
-        return as_str(pos) if new else None
+        hub = None if self.scripts.cluster else routed_by
+        script, keys, argv = _appending(
+            [LOG, COUNTER, status_key(mid_hex)], args, route_to, lane, "rcpt", hub
+        )
+        new, pos, n, *codes = await self.scripts.call(script, keys, argv)
+        if not new:
+            return None
+        return AcceptResult(as_str(pos), False, int(n), tuple(map(int, codes)) if codes else None)
 
     @guarded(UNREACHABLE)
     async def status(self, mid_hex: str) -> dict[str, int]:

@@ -6,6 +6,9 @@ XLEN when missing (logs written before D4 migrate on their first new entry). Mod
 ``event`` appends; ``accept`` first checks the message id (idempotency, replay);
 ``receipt`` first raises the device's receipt rank (a lower or equal one is dropped).
 
+``APPEND_ROUTED`` appends the same way and, when every earlier entry is routed (the
+routing cursor is the log's top), routes the new one in the same call (not on a Cluster).
+
 ``ROUTE`` copies a reference ``{t, mid, n}`` into one inbox under the log entry's id
 (D5, issue 15 §9), ``ROUTE_MANY`` a batch of them into several inboxes in one call
 (not on a Cluster); ``log`` is written only when the reference cannot have that id:
@@ -31,7 +34,7 @@ from typing import Any, Final
 
 from redis.exceptions import NoScriptError, ResponseError
 
-__all__ = ["APPEND", "LEASE", "ROUTE", "ROUTE_MANY", "Job", "Script", "Scripts"]
+__all__ = ["APPEND", "APPEND_ROUTED", "LEASE", "ROUTE", "ROUTE_MANY", "Job", "Script", "Scripts"]
 
 
 @dataclass(frozen=True)
@@ -44,31 +47,33 @@ class Script:
         return hashlib.sha1(self.source.encode()).hexdigest()
 
 
-# KEYS: log, counter, aux (ids hash | status hash).
-# ARGV: mode, type, event, mid, route-to, lane, then per mode:
+# The one function that appends to the log (APPEND and APPEND_ROUTED call it).
+# K: log, counter, aux (ids hash | status hash).
+# A: mode, type, event, mid, route-to, lane, then per mode:
 #   accept: meta ("digest|sender|recipients|lane")   receipt: device, rank
-APPEND: Final = Script(
-    "append",
-    """
-local mode = ARGV[1]
-if mode == 'accept' then
-  local prev = redis.call('HGET', KEYS[3], ARGV[4])
-  if prev then return {0, prev, -1} end
-elseif mode == 'receipt' then
-  local cur = tonumber(redis.call('HGET', KEYS[3], ARGV[7]) or '-1')
-  if cur >= tonumber(ARGV[8]) then return {0, '', -1} end
-  redis.call('HSET', KEYS[3], ARGV[7], ARGV[8])
+_APPEND_ONE = """
+local function append(K, A)
+  local mode = A[1]
+  if mode == 'accept' then
+    local prev = redis.call('HGET', K[3], A[4])
+    if prev then return {0, prev, -1} end
+  elseif mode == 'receipt' then
+    local cur = tonumber(redis.call('HGET', K[3], A[7]) or '-1')
+    if cur >= tonumber(A[8]) then return {0, '', -1} end
+    redis.call('HSET', K[3], A[7], A[8])
+  end
+  if redis.call('EXISTS', K[2]) == 0 then
+    redis.call('SET', K[2], redis.call('XLEN', K[1]))
+  end
+  local n = redis.call('INCR', K[2]) - 1
+  local id = redis.call('XADD', K[1], '*', 't', A[2], 'e', A[3], 'mid', A[4],
+                        'to', A[5], 'ln', A[6], 'n', n)
+  if mode == 'accept' then redis.call('HSET', K[3], A[4], id .. '|' .. A[7]) end
+  return {1, id, n}
 end
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('SET', KEYS[2], redis.call('XLEN', KEYS[1]))
-end
-local n = redis.call('INCR', KEYS[2]) - 1
-local id = redis.call('XADD', KEYS[1], '*', 't', ARGV[2], 'e', ARGV[3], 'mid', ARGV[4],
-                      'to', ARGV[5], 'ln', ARGV[6], 'n', n)
-if mode == 'accept' then redis.call('HSET', KEYS[3], ARGV[4], id .. '|' .. ARGV[7]) end
-return {1, id, n}
-""",
-)
+"""
+
+APPEND: Final = Script("append", _APPEND_ONE + "return append(KEYS, ARGV)\n")
 
 # One reference into one inbox (the Lua function both routing scripts call).
 # Returns 1 routed, 0 already there, 2 appended above a foreign top (with its log id).
@@ -119,6 +124,45 @@ for j = 1, #ARGV, 5 do
   end
 end
 return out
+""",
+)
+
+# KEYS: log, counter, aux, routing cursor, notify stream, then one inbox per party of
+# route-to, in that order. ARGV: APPEND's (mode, type, event, mid, route-to, lane, ...),
+# then at ARGV[#ARGV - 1] the reference kind (env|rcpt) and at ARGV[#ARGV] the notifying
+# hub. Appends; then, if every earlier log entry is routed (the cursor is the log's top
+# before this entry), routes this one at once and moves the cursor: one call and one
+# fsync where append and router took two, and no wait for the router's wake-up. If the
+# router is behind, it is left to the router: an inbox must hold references in log order.
+# Returns APPEND's {new, id, n}, then one ROUTE code per party if it routed.
+APPEND_ROUTED: Final = Script(
+    "append_routed",
+    _APPEND_ONE
+    + _ROUTE_ONE
+    + """
+local cur = redis.call('GET', KEYS[4])
+local behind
+if cur then
+  behind = #redis.call('XRANGE', KEYS[1], '(' .. cur, '+', 'COUNT', 1) > 0
+else
+  behind = redis.call('XLEN', KEYS[1]) > 0
+end
+local res = append(KEYS, ARGV)
+if res[1] == 0 or behind then return res end
+local kind, hub = ARGV[#ARGV - 1], ARGV[#ARGV]
+local woke, i = {}, 0
+for party in string.gmatch(ARGV[5], '[^,]+') do
+  i = i + 1
+  local code = route(KEYS[5 + i], res[2], kind, ARGV[4], res[3])
+  if type(code) == 'table' then return {res[1], res[2], res[3]} end  -- the router will
+  res[#res + 1] = code
+  if code ~= 0 then woke[#woke + 1] = party end
+end
+redis.call('SET', KEYS[4], res[2])
+if #woke > 0 then
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'p', table.concat(woke, ','), 'h', hub)
+end
+return res
 """,
 )
 

@@ -25,6 +25,10 @@ __all__ = [
 class AcceptResult:
     position: str
     duplicate: bool
+    index: int | None = None  # the new entry's leaf index ``n``
+    #: one ROUTE code per route-to party (1 new, 0 there, 2 above a foreign top) when the
+    #: append routed it itself (APPEND_ROUTED); None: left to the router
+    routed: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

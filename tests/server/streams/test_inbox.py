@@ -43,8 +43,8 @@ async def test_urgent_lane_in_redis(redis_server: RedisProcess, home: Path) -> N
         assert await s.inbox.ack("HR", "HR/officer-1", [routine.position]) == 1
         assert await s.retention.trim_inbox("HR", _now() + 10**6) == 2
         # a receipt travels in its message's lane
-        pos = await s.log.record_receipt("b" * 32, "HR/officer-1", 0, b"r", ("HR", "RS"), meta.lane)
-        assert pos is not None
-        assert (await s.log.range(pos, pos))[0].lane == "urgent"
+        rc = await s.log.record_receipt("b" * 32, "HR/officer-1", 0, b"r", ("HR", "RS"), meta.lane)
+        assert rc is not None
+        assert (await s.log.range(rc.position, rc.position))[0].lane == "urgent"
     finally:
         await s.close()

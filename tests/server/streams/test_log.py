@@ -18,7 +18,7 @@ async def test_the_log_numbers_its_entries_and_old_logs_migrate(s: Streams) -> N
     assert rcpt is not None
     entries = await s.log.range()
     assert [e.index for e in entries] == [None, None, None, 3, 4, 5]
-    assert [e.id for e in entries[3:]] == [first, pos, rcpt]
+    assert [e.id for e in entries[3:]] == [first, pos, rcpt.position]
     # idempotent retries and dropped receipts take no index
     assert (await s.log.accept("b" * 32, "digest", "RS", ("HR",), b"e", ("HR",))).duplicate
     assert await s.log.record_receipt("b" * 32, DEV, 0, b"r", ("HR", "RS")) is None

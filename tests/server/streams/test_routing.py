@@ -1,8 +1,11 @@
-"""Routing into inboxes: a spurious high id in an inbox does not make the router drop messages."""
+"""Routing into inboxes: in log order, idempotent, past a spurious high id, and by the append
+itself when the log is routed up to it."""
 
 from __future__ import annotations
 
-from hotline.server.streams import Streams, inbox_key
+from hotline.protocol.events import LogEvent
+from hotline.server.streams import AcceptResult, Streams, inbox_key
+from hotline.server.streams.keys import NOTIFY
 from tests.server.streams.helpers import DEV, accept, accept_and_route
 
 
@@ -52,3 +55,56 @@ async def test_a_batch_is_routed_in_one_script_call_per_64_entries(s: Streams) -
     # routed again (a router that died mid-batch): nothing copied twice, nobody woken
     again = await s.routing.route(entries)
     assert again.woke == set() and await s.raw.xlen(inbox_key("BA")) == 150
+
+
+async def test_an_append_on_a_routed_log_routes_itself_in_the_same_call(s: Streams) -> None:
+    """Why: append, then the router's wake-up and its route script, were two calls and
+    two fsyncs on every FLASH's path."""
+    item = ("c" * 32, "d", "RS", ("HR",), b"event", ("BA", "HR", "RS"), "urgent")
+    before = await _evalsha_calls(s)
+    (res,) = await s.log.accept_many([item], routed_by="hub-a")
+    assert await _evalsha_calls(s) - before == 1
+    assert isinstance(res, AcceptResult) and res.routed == (1, 1, 1) and res.index == 0
+    for party in ("BA", "HR", "RS"):
+        refs = await s.raw.xrange(inbox_key(party, "urgent"))
+        assert [(i.decode(), f[b"mid"].decode()) for i, f in refs] == [(res.position, "c" * 32)]
+    assert await s.routing.cursor() == res.position
+    ((_nid, note),) = await s.raw.xrange(NOTIFY)
+    assert note == {b"p": b"BA,HR,RS", b"h": b"hub-a"}  # other hubs wake their pumps
+    # the next one too, and a retry routes nothing again
+    nxt = ("e" * 32, "d", "RS", ("HR",), b"event", ("HR", "RS"), "routine")
+    again, second = await s.log.accept_many([item, nxt], routed_by="hub-a")
+    assert again == AcceptResult(res.position, True)
+    assert isinstance(second, AcceptResult) and second.routed == (1, 1)
+    assert await s.raw.xlen(inbox_key("HR")) == 1 and await s.raw.xlen(NOTIFY) == 2
+
+
+async def test_an_append_behind_the_router_is_left_to_it(s: Streams) -> None:
+    """An inbox holds references in log order: an entry after one not yet routed waits."""
+    await s.log.append_event("hub_start", b"x")  # appended, not yet passed by the router
+    item = ("c" * 32, "d", "RS", ("HR",), b"event", ("HR", "RS"), "routine")
+    (res,) = await s.log.accept_many([item], routed_by="hub-a")
+    assert isinstance(res, AcceptResult) and res.routed is None
+    assert await s.raw.xlen(inbox_key("HR")) == 0 and await s.routing.cursor() == "0-0"
+    rc = await s.log.record_receipt("c" * 32, DEV, 0, b"r", ("HR", "RS"), routed_by="hub-a")
+    assert rc is not None and rc.routed is None
+    # the router passes both; from there appends route themselves again
+    entries = await s.log.range()
+    await s.routing.route(entries)
+    await s.routing.routed(entries[-1].id, set(), "hub-a")
+    rc2 = await s.log.record_receipt("c" * 32, DEV, 2, b"r2", ("HR", "RS"), routed_by="hub-a")
+    assert rc2 is not None and rc2.routed == (1, 1)
+    assert [i.decode() for i, _f in await s.raw.xrange(inbox_key("HR"))] == [
+        e.id for e in entries[1:]
+    ] + [rc2.position]
+
+
+async def test_an_append_above_a_foreign_top_is_routed_and_reported(s: Streams) -> None:
+    await s.raw.xadd(inbox_key("HR"), {"t": "env", "mid": "9" * 32}, id="9999999999999-0")
+    event = LogEvent("accepted", 1, "HUB/hub-1", b"m1", {}).encode()
+    item = ("c" * 32, "d", "RS", ("HR",), event, ("HR", "RS"), "routine")
+    (res,) = await s.log.accept_many([item], routed_by="hub-a")
+    assert isinstance(res, AcceptResult) and res.routed == (2, 1)  # appended above it, said so
+    batch = await s.inbox.read("HR", DEV, 10)
+    assert [e.data for e in batch.entries] == [b"m1"]
+    assert [e.log_id for e in batch.entries] == [res.position]
