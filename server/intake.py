@@ -71,7 +71,8 @@ class _Prefetched:
 
 
 def _references(env: Envelope) -> list[str]:
-    return [m.hex() for m in (env.id, env.supersedes, env.in_reply_to) if m is not None]
+    """The other messages an envelope names (R12 looks them up)."""
+    return [m.hex() for m in (env.supersedes, env.in_reply_to) if m is not None]
 
 
 class Intake:
@@ -127,10 +128,14 @@ class Intake:
                 envs[i] = self._decode(sid, data)
             except ProtocolError as exc:
                 out[i] = exc
+        # Only the references are read first: whether an envelope's own id is known is
+        # answered by the accept script itself (a retry: its original answer; other
+        # content: ReplayError), which saves a round trip on every new message.
         metas = await self.streams.log.message_metas(
             sorted({r for e in envs.values() for r in _references(e)})
         )
         todo = self._judge(items, envs, metas, auth, now_ms, out)
+        await self._judge_refused_again(items, envs, metas, auth, now_ms, out)
         await self._persist(items, todo, out)
         await self._audit_refusals(items, envs, out, auth, now_ms)
         done = [r for r in out if r is not None]
@@ -166,6 +171,31 @@ class Intake:
             event = self.signer.event("accepted", now_ms, data, note=env, rv=roster.version)
             todo.append((i, env, self._accept_args(env, data, event)))
         return todo
+
+    async def _judge_refused_again(
+        self,
+        items: Sequence[tuple[bytes | None, bytes]],
+        envs: dict[int, Envelope],
+        metas: dict[str, MessageMeta],
+        auth: RosterDevice | None,
+        now_ms: int,
+        out: list[Any],
+    ) -> None:
+        """A refused envelope whose id the log knows is judged again knowing it.
+
+        Why: the rule answers a retry of accepted bytes "duplicate" before any other
+        check (R0: a revoked key or an old timestamp does not turn a retry into a
+        refusal), and names reuse of an id with other content (R10) before R11-R12.
+        Refusals are rare; this costs their one read, not every message's.
+        """
+        refused = {i: e for i, e in envs.items() if isinstance(out[i], ProtocolError)}
+        if not refused:
+            return
+        own = await self.streams.log.message_metas(sorted({e.id.hex() for e in refused.values()}))
+        again = {i: e for i, e in refused.items() if e.id.hex() in own}
+        if again:
+            todo = self._judge(items, again, metas | own, auth, now_ms, out)
+            assert not todo  # a known id is a duplicate or refused, never accepted anew
 
     def _decode(self, sid: bytes | None, data: bytes) -> Envelope:
         env = Envelope.decode(data)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from hotline.client.compose import compose
 from hotline.client.home import Home
 from hotline.client.init import roster_json
-from hotline.protocol import Envelope
+from hotline.protocol import Envelope, ReplayError
 from hotline.protocol.constants import MAX_FRAME
+from hotline.server.appkeys import INTAKE
 from hotline.server.redis_process import RedisProcess
-from hotline.server.streams import IDS, inbox_key
+from hotline.server.streams import IDS, LOG, inbox_key
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import RawDevice, client, publish_roster, start_hub
 from tests.waits import wait_until
@@ -135,5 +139,55 @@ async def test_bad_input_table(home: Path, redis_server: RedisProcess) -> None:
             return sum(lanes) >= 2  # the first is a FLASH: the urgent lane
 
         await wait_until(routed, what="both good messages in HR's inbox")
+    finally:
+        await hub.stop()
+
+
+async def _hmgets(hub: Any) -> int:
+    got = (await hub.redis.info("commandstats")).get("cmdstat_hmget", {})
+    return int(got.get("calls", 0))
+
+
+async def test_a_new_message_costs_no_read_before_its_accept(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    """Why: reading whether its own id was known cost every message a round trip; the
+    accept script answers that (a retry: the original answer)."""
+    hub = await start_hub(home, redis_server.url)
+    try:
+        intake, rs = hub.app[INTAKE], hub.roster.current.device("RS/officer-1", now())
+        env = envelope(home, "RS/officer-1", precedence="FLASH")
+        before = await _hmgets(hub)
+        first = await intake.submit(env.encode(), rs, now())
+        assert await _hmgets(hub) == before and not first.duplicate and first.urgent
+        again = await intake.submit(env.encode(), rs, now())
+        assert (again.position, again.duplicate, again.urgent) == (first.position, True, True)
+        # a reply names another message: that one is read (R12), still not its own id
+        reply = envelope(home, "HR/officer-1", to=("RS",), in_reply_to=env.id)
+        hr = hub.roster.current.device("HR/officer-1", now())
+        assert not (await intake.submit(reply.encode(), hr, now())).duplicate
+        assert await _hmgets(hub) == before + 1
+    finally:
+        await hub.stop()
+
+
+async def test_a_retry_the_rule_would_refuse_today_gets_its_original_answer(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    """R0 before every other rule: a week later (R11 would refuse the timestamp), the very
+    bytes are still "duplicate"; other content under that id is "replay" (R10 before R11)."""
+    hub = await start_hub(home, redis_server.url)
+    try:
+        intake, rs = hub.app[INTAKE], hub.roster.current.device("RS/officer-1", now())
+        env = envelope(home, "RS/officer-1")
+        first = await intake.submit(env.encode(), rs, now())
+        later = now() + 8 * 86_400_000
+        again = await intake.submit(env.encode(), rs, later)
+        assert (again.position, again.duplicate) == (first.position, True)
+        other = resign(env, home, "RS/officer-1", seq=2)
+        length = await hub.redis.xlen(LOG)
+        with pytest.raises(ReplayError):
+            await intake.submit(other, rs, later)
+        assert await hub.redis.xlen(LOG) == length + 1  # the refusal, audited; nothing else
     finally:
         await hub.stop()
