@@ -239,6 +239,14 @@ def table(x: dict[str, Any]) -> str:
         f"| {a} | {_fmt(b)} | {c} | {t} |"
         for a, b, c, t in _hub_rows(x) + _client_rows(x) + _e2e_rows(x) + _attack_rows(x)
     ]
+    for title, path in (
+        ("FLASH per hop, hub only, idle", ("hub_flash_idle", "per_hop")),
+        ("FLASH per hop, end to end, idle", ("flash_idle", "per_hop")),
+    ):
+        hops = _get(x.get("details") or {}, *path) or {}
+        if hops.get("segments"):
+            segs = ", ".join(f"{k} {v['p50_ms']}" for k, v in hops["segments"].items())
+            out += ["", f"{title} (p50 ms): {segs}; whole chain {hops['total']['p50_ms']}."]
     if x["null_because"]:
         out += ["", "Not measured in this run:"]
         out += [f"- `{k}`: {why}" for k, why in x["null_because"].items()]

@@ -88,8 +88,8 @@ class Intake:
         journal: AcceptJournal | None = None,
         on_routed: Callable[[set[str]], None] | None = None,
     ) -> None:
-        """``on_routed``: wake this hub's pumps of these parties. Given, every accept and
-        receipt routes itself when the log is routed up to it (one Redis call and one
+        """``on_routed``: wake this hub's pumps of these parties. Given, an urgent accept
+        or receipt routes itself when the log is routed up to it (one Redis call and one
         fsync instead of two, and no wait for the router), and wakes them."""
         self.streams = streams
         self.roster = roster

@@ -4,10 +4,11 @@ A hub routes only while it holds the lease; entries keep their log ids in the
 inboxes, so a router that dies mid-batch is repaired by the next one simply
 routing the same entries again (Redis refuses the duplicates).
 
-Most entries never wait for it: an accept or receipt appended while the log is routed
-up to it routes itself in the same script (``APPEND_ROUTED``, the intake) and moves the
-cursor; the router skips what lies at or below the cursor. It routes what those could
-not: hub events, whatever follows an entry it has not passed yet, and a Cluster's log.
+A FLASH need not wait for it: an urgent accept or receipt appended while the log is
+routed up to it routes itself in the same script (``APPEND_ROUTED``, the intake) and
+moves the cursor; the router skips what lies at or below the cursor. It routes the rest
+(routine traffic, in batches: cheaper per message), hub events, whatever follows an
+entry it has not passed yet, and a Cluster's log.
 Every writer of the cursor keeps one invariant — each log entry at or below it is in its
 inboxes — so an inbox holds references in log order whoever wrote them.
 """

@@ -1,4 +1,5 @@
-"""`python -m bench.trace [--seconds S] [--rate R] [--background N]`: one traced FLASH run.
+"""`python -m bench.trace [--seconds S] [--rate R] [--background N] [--hub-only]`: one
+traced FLASH run.
 
 Starts its own Redis and hub, runs FLASH at R/s (over N routine msgs/s if asked) with
 HOTLINE_TRACE set in every process, and prints the per-hop breakdown (p50 / p99 of each
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from hotline.server.redis_process import RedisProcess
 
+from ..hubload.scenario import hub_flash
 from .scenario import format_hops, traced_flash
 
 
@@ -24,9 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--background", type=float, default=0, help="routine msgs/s beside")
     p.add_argument("--pinned", action="store_true", help="hub + Redis apart from the clients")
     p.add_argument("--json", action="store_true", help="the whole result as JSON")
+    p.add_argument("--hub-only", action="store_true", help="FLASH 10/s alone through the hub alone")
     a = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="hotline-trace-") as d:
         tmp = Path(d)
+        if a.hub_only:  # pre-signed envelopes, no client in the path (bench/hubload)
+            res = hub_flash(tmp, duration=a.seconds, pinned=True, background=False)
+            res["flash_p50_ms"], res["flash_p99_ms"] = res["urgent_p50_ms"], res["urgent_p99_ms"]
+            print(json.dumps(res, indent=1) if a.json else format_hops(res))
+            return 0
         redis = RedisProcess(tmp / "redis").start()
         try:
             res = traced_flash(

@@ -7,7 +7,8 @@ XLEN when missing (logs written before D4 migrate on their first new entry). Mod
 ``receipt`` first raises the device's receipt rank (a lower or equal one is dropped).
 
 ``APPEND_ROUTED`` appends the same way and, when every earlier entry is routed (the
-routing cursor is the log's top), routes the new one in the same call (not on a Cluster).
+routing cursor is the log's top), routes the new one in the same call (urgent entries,
+not on a Cluster: ``log.ROUTED_AT_APPEND``).
 
 ``ROUTE`` copies a reference ``{t, mid, n}`` into one inbox under the log entry's id
 (D5, issue 15 §9), ``ROUTE_MANY`` a batch of them into several inboxes in one call

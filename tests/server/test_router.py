@@ -43,15 +43,16 @@ async def test_a_spurious_inbox_entry_does_not_drop_the_next_messages(
         await hub.stop()
 
 
-OPS = st.lists(st.sampled_from(["routed", "plain", "event", "step"]), max_size=24)
+OPS = st.lists(st.sampled_from(["urgent", "routine", "plain", "event", "step"]), max_size=24)
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
 @given(ops=OPS)
 def test_inboxes_keep_log_order_whoever_routes(redis_server: RedisProcess, ops: list[str]) -> None:
-    """Appends that route themselves (`routed`), appends left to the router (`plain`, and
-    events, which route nothing), router steps, in any order: once the router has caught
-    up, every inbox holds exactly its entries of the log, in log order, each once."""
+    """Appends that may route themselves (`urgent`), appends left to the router (`routine`,
+    `plain`: without a hub to notify as, and events, which route nothing), router steps,
+    in any order: once the router has caught up, every inbox of both lanes holds exactly
+    its entries of the log, in log order, each once."""
 
     async def run() -> None:
         s = Streams.open(redis_server.url)
@@ -60,19 +61,21 @@ def test_inboxes_keep_log_order_whoever_routes(redis_server: RedisProcess, ops: 
         cursor = "0-0"
         try:
             for k, op in enumerate(ops):
-                item = (f"{k:032x}", "d", "RS", ("HR",), b"e%d" % k, ("HR", "RS"), "routine")
+                lane = "urgent" if op in ("urgent", "plain") else "routine"
+                item = (f"{k:032x}", "d", "RS", ("HR",), b"e%d" % k, ("HR", "RS"), lane)
                 if op == "step":
                     cursor = await router._step(cursor)
                 elif op == "event":
                     await s.log.append_event("hub_start", b"x")
                 else:
-                    await s.log.accept_many([item], routed_by="hub-a" if op == "routed" else None)
+                    await s.log.accept_many([item], routed_by=None if op == "plain" else "hub-a")
             while (top := await s.raw.xrevrange(LOG, count=1)) and cursor != top[0][0].decode():
                 cursor = await router._step(cursor)
             log = await s.log.range()
             for party in ("HR", "RS"):
-                got = [i.decode() for i, _f in await s.raw.xrange(inbox_key(party))]
-                assert got == [e.id for e in log if party in e.to]
+                for lane in ("urgent", "routine"):
+                    got = [i.decode() for i, _f in await s.raw.xrange(inbox_key(party, lane))]
+                    assert got == [e.id for e in log if party in e.to and e.lane == lane]
         finally:
             await s.close()
 
@@ -85,7 +88,7 @@ async def test_the_router_skips_what_the_appends_routed(redis_server: RedisProce
     router = Router(s, "hub-a", 30, Metrics(), lambda _parties: None)
     try:
         for k in range(3):
-            item = (f"{k:032x}", "d", "RS", ("HR",), b"e", ("HR", "RS"), "routine")
+            item = (f"{k:032x}", "d", "RS", ("HR",), b"e", ("HR", "RS"), "urgent")
             (last,) = await s.log.accept_many([item], routed_by="hub-a")
         calls = (await s.raw.info("commandstats"))["cmdstat_evalsha"]["calls"]
         assert await router._step("0-0") == last.position  # type: ignore[union-attr]
@@ -97,8 +100,8 @@ async def test_the_router_skips_what_the_appends_routed(redis_server: RedisProce
 async def test_a_message_on_a_routed_log_needs_no_router(
     home: Path, redis_server: RedisProcess
 ) -> None:
-    """The intake routes what it accepts (and wakes its pumps) while the log is routed up
-    to it: with the router lease held by a hub that is gone, delivery goes on."""
+    """The intake routes a FLASH it accepts (and wakes its pumps) while the log is routed
+    up to it: with the router lease held by a hub that is gone, it is delivered."""
     hub = await start_hub(home, redis_server.url, router_lease_ms=600)
     try:
         async with client(home, "RS", hub.url) as rs, client(home, "HR", hub.url) as hr:
@@ -114,7 +117,10 @@ async def test_a_message_on_a_routed_log_needs_no_router(
             await wait_until(routed_to_top, T, "the router passed the log's top")
             await hub.redis.set(ROUTER_LEASE, "gone-hub", px=600_000)
             await wait_until(lambda: not hub.app[ROUTER].leader, T, "the router stepped down")
-            await send_routine_to_hr(rs, "m2")
+            res = await rs.send(
+                "HR", "hotline_message", {"text": "m2", "lang": "en"}, precedence="FLASH"
+            )
+            assert res.status == "accepted"
             assert await texts_until(q, "m2", T) == ["m2"]
     finally:
         await hub.stop()

@@ -72,39 +72,49 @@ async def test_an_append_on_a_routed_log_routes_itself_in_the_same_call(s: Strea
     ((_nid, note),) = await s.raw.xrange(NOTIFY)
     assert note == {b"p": b"BA,HR,RS", b"h": b"hub-a"}  # other hubs wake their pumps
     # the next one too, and a retry routes nothing again
-    nxt = ("e" * 32, "d", "RS", ("HR",), b"event", ("HR", "RS"), "routine")
+    nxt = ("e" * 32, "d", "RS", ("HR",), b"event", ("HR", "RS"), "urgent")
     again, second = await s.log.accept_many([item, nxt], routed_by="hub-a")
     assert again == AcceptResult(res.position, True)
     assert isinstance(second, AcceptResult) and second.routed == (1, 1)
-    assert await s.raw.xlen(inbox_key("HR")) == 1 and await s.raw.xlen(NOTIFY) == 2
+    assert await s.raw.xlen(inbox_key("HR", "urgent")) == 2 and await s.raw.xlen(NOTIFY) == 2
+    # routine traffic is left to the router, which routes it 64 entries a call
+    routine = ("f" * 32, "d", "RS", ("HR",), b"event", ("HR", "RS"), "routine")
+    (third,) = await s.log.accept_many([routine], routed_by="hub-a")
+    assert isinstance(third, AcceptResult) and third.routed is None
+    assert await s.raw.xlen(inbox_key("HR")) == 0 and await s.routing.cursor() == second.position
 
 
 async def test_an_append_behind_the_router_is_left_to_it(s: Streams) -> None:
     """An inbox holds references in log order: an entry after one not yet routed waits."""
     await s.log.append_event("hub_start", b"x")  # appended, not yet passed by the router
-    item = ("c" * 32, "d", "RS", ("HR",), b"event", ("HR", "RS"), "routine")
+    item = ("c" * 32, "d", "RS", ("HR",), b"event", ("HR", "RS"), "urgent")
     (res,) = await s.log.accept_many([item], routed_by="hub-a")
     assert isinstance(res, AcceptResult) and res.routed is None
-    assert await s.raw.xlen(inbox_key("HR")) == 0 and await s.routing.cursor() == "0-0"
-    rc = await s.log.record_receipt("c" * 32, DEV, 0, b"r", ("HR", "RS"), routed_by="hub-a")
+    assert await s.raw.xlen(inbox_key("HR", "urgent")) == 0 and await s.routing.cursor() == "0-0"
+    rc = await s.log.record_receipt(
+        "c" * 32, DEV, 0, b"r", ("HR", "RS"), "urgent", routed_by="hub-a"
+    )
     assert rc is not None and rc.routed is None
     # the router passes both; from there appends route themselves again
     entries = await s.log.range()
     await s.routing.route(entries)
     await s.routing.routed(entries[-1].id, set(), "hub-a")
-    rc2 = await s.log.record_receipt("c" * 32, DEV, 2, b"r2", ("HR", "RS"), routed_by="hub-a")
+    rc2 = await s.log.record_receipt(
+        "c" * 32, DEV, 2, b"r2", ("HR", "RS"), "urgent", routed_by="hub-a"
+    )
     assert rc2 is not None and rc2.routed == (1, 1)
-    assert [i.decode() for i, _f in await s.raw.xrange(inbox_key("HR"))] == [
+    assert [i.decode() for i, _f in await s.raw.xrange(inbox_key("HR", "urgent"))] == [
         e.id for e in entries[1:]
     ] + [rc2.position]
 
 
 async def test_an_append_above_a_foreign_top_is_routed_and_reported(s: Streams) -> None:
-    await s.raw.xadd(inbox_key("HR"), {"t": "env", "mid": "9" * 32}, id="9999999999999-0")
+    spurious = {"t": "env", "mid": "9" * 32}
+    await s.raw.xadd(inbox_key("HR", "urgent"), spurious, id="9999999999999-0")
     event = LogEvent("accepted", 1, "HUB/hub-1", b"m1", {}).encode()
-    item = ("c" * 32, "d", "RS", ("HR",), event, ("HR", "RS"), "routine")
+    item = ("c" * 32, "d", "RS", ("HR",), event, ("HR", "RS"), "urgent")
     (res,) = await s.log.accept_many([item], routed_by="hub-a")
     assert isinstance(res, AcceptResult) and res.routed == (2, 1)  # appended above it, said so
-    batch = await s.inbox.read("HR", DEV, 10)
+    batch = await s.inbox.read("HR", DEV, 10, lanes=("urgent",))
     assert [e.data for e in batch.entries] == [b"m1"]
     assert [e.log_id for e in batch.entries] == [res.position]
