@@ -235,6 +235,8 @@ class Intake:
             self.metrics.inc(
                 "hotline_accepted_total" if not res.duplicate else "hotline_duplicates_total"
             )
+            if res.duplicate:  # the event signed for it is never logged: do not keep it
+                self.signer.recall(args[4])
             if self.journal is not None and not res.duplicate:
                 self.journal.record(env.id.hex(), res.position)
             trace.point("hub_accepted", env.id)

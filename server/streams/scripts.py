@@ -135,7 +135,8 @@ return out
 # before this entry), routes this one at once and moves the cursor: one call and one
 # fsync where append and router took two, and no wait for the router's wake-up. If the
 # router is behind, it is left to the router: an inbox must hold references in log order.
-# Returns APPEND's {new, id, n}, then one ROUTE code per party if it routed.
+# Returns APPEND's {new, id, n}, then one ROUTE code per party if it routed (0 from an
+# inbox that refused on: the cursor then stays, and the router routes the entry again).
 APPEND_ROUTED: Final = Script(
     "append_routed",
     _APPEND_ONE
@@ -151,17 +152,22 @@ end
 local res = append(KEYS, ARGV)
 if res[1] == 0 or behind then return res end
 local kind, hub = ARGV[#ARGV - 1], ARGV[#ARGV]
-local woke, i = {}, 0
-for party in string.gmatch(ARGV[5], '[^,]+') do
-  i = i + 1
-  local code = route(KEYS[5 + i], res[2], kind, ARGV[4], res[3])
-  if type(code) == 'table' then return {res[1], res[2], res[3]} end  -- the router will
+local woke, parties, failed = {}, {}, false
+for party in string.gmatch(ARGV[5], '[^,]+') do parties[#parties + 1] = party end
+for i, party in ipairs(parties) do
+  local code = 0
+  if not failed then
+    code = route(KEYS[5 + i], res[2], kind, ARGV[4], res[3])
+    -- an inbox that refuses (not a stream): the append stands; the cursor stays, so
+    -- the router routes this entry again and the rest of its parties with it
+    if type(code) == 'table' then failed, code = true, 0 end
+  end
   res[#res + 1] = code
   if code ~= 0 then woke[#woke + 1] = party end
 end
-redis.call('SET', KEYS[4], res[2])
-if #woke > 0 then
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'p', table.concat(woke, ','), 'h', hub)
+if not failed then redis.call('SET', KEYS[4], res[2]) end
+if #woke > 0 then  -- best effort (pumps also look on their own): never fail the append
+  redis.pcall('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'p', table.concat(woke, ','), 'h', hub)
 end
 return res
 """,
@@ -236,6 +242,15 @@ class Scripts:
 
     async def _send(self, jobs: Sequence[Job]) -> list[Any]:
         pipe = self.r.pipeline(transaction=False)
+        # Jobs of several scripts (a burst of routine and urgent accepts): if Redis lost
+        # one script but not the other, the jobs of the known one would run and the
+        # others run later, out of the order given: the log order of one sender's burst.
+        # So such a pipeline loads its scripts first (idempotent; these bursts are rare).
+        scripts = {script.sha: script for script, _k, _a in jobs}
+        if len(scripts) > 1:
+            for script in scripts.values():
+                pipe.script_load(script.source)
         for script, keys, args in jobs:
             pipe.evalsha(script.sha, len(keys), *keys, *args)
-        return list(await pipe.execute(raise_on_error=False))
+        replies = list(await pipe.execute(raise_on_error=False))
+        return replies[len(scripts) :] if len(scripts) > 1 else replies

@@ -118,3 +118,38 @@ async def test_an_append_above_a_foreign_top_is_routed_and_reported(s: Streams) 
     batch = await s.inbox.read("HR", DEV, 10, lanes=("urgent",))
     assert [e.data for e in batch.entries] == [b"m1"]
     assert [e.log_id for e in batch.entries] == [res.position]
+
+
+def _item(
+    mid: str, lane: str
+) -> tuple[str, str, str, tuple[str, ...], bytes, tuple[str, ...], str]:
+    return (mid * 32, "d", "RS", ("HR",), b"event", ("HR", "RS"), lane)
+
+
+async def test_a_mixed_burst_keeps_its_order_when_redis_lost_one_script(s: Streams) -> None:
+    """Found in review: after a restart only APPEND was loaded again (a routine write);
+    the urgent job of a [urgent, routine] burst failed NOSCRIPT, ran on the retry, and
+    the log held the burst as [routine, urgent]."""
+    await s.raw.script_flush()
+    await s.log.accept_many([_item("a", "routine")], routed_by="hub-a")  # loads APPEND only
+    res = await s.log.accept_many([_item("b", "urgent"), _item("c", "routine")], routed_by="h")
+    assert all(isinstance(r, AcceptResult) for r in res)
+    assert [e.mid[0] for e in await s.log.range()] == ["a", "b", "c"]
+
+
+async def test_an_inbox_that_refuses_leaves_the_append_standing(s: Streams) -> None:
+    """Found in review: a failing write after the append failed the whole script, and a
+    logged FLASH was answered "not accepted"; parties routed before it were never woken."""
+    await s.raw.set(NOTIFY, "not a stream")  # the best-effort note cannot be written
+    (ok,) = await s.log.accept_many([_item("d", "urgent")], routed_by="hub-a")
+    assert isinstance(ok, AcceptResult) and ok.routed == (1, 1)
+    await s.raw.delete(NOTIFY)
+    await s.raw.set(inbox_key("RS", "urgent"), "x")  # RS's inbox is not a stream
+    (res,) = await s.log.accept_many([_item("e", "urgent")], routed_by="hub-a")
+    assert isinstance(res, AcceptResult) and res.routed == (1, 0)  # HR routed and woken
+    assert await s.routing.cursor() == ok.position  # not moved: the router comes back
+    ((_i, note),) = await s.raw.xrange(NOTIFY)
+    assert note[b"p"] == b"HR"
+    await s.raw.delete(inbox_key("RS", "urgent"))  # repaired
+    again = await s.routing.route(await s.log.range(res.position, res.position))
+    assert again.woke == {"RS"}
