@@ -8,7 +8,7 @@ from typing import Any
 from .cache import LogRecord, PayloadCache
 from .errors import guarded
 from .keys import CURSOR, NOTIFY, inbox_key
-from .scripts import ROUTE, ROUTE_MANY, Job, Scripts
+from .scripts import MOVE_CURSOR, ROUTE, ROUTE_MANY, Job, Scripts
 from .types import LogEntry, RouteResult, as_str
 
 __all__ = ["KIND", "Routing", "kind_of"]
@@ -80,8 +80,13 @@ class Routing:
         """Record the routing cursor and tell the other hubs which parties got something.
 
         One round trip; only after the routing itself succeeded (a cursor moved past an
-        entry that was not routed would lose it).
+        entry that was not routed would lose it). Never backwards (``MOVE_CURSOR``), but
+        on a Cluster, where no append routes itself.
         """
+        if not self.scripts.cluster:
+            args = [cursor, ",".join(sorted(parties)), source]
+            await self.scripts.call(MOVE_CURSOR, [CURSOR, NOTIFY], args)
+            return
         pipe = self.r.pipeline(transaction=False)
         pipe.set(CURSOR, cursor)
         if parties:

@@ -35,7 +35,17 @@ from typing import Any, Final
 
 from redis.exceptions import NoScriptError, ResponseError
 
-__all__ = ["APPEND", "APPEND_ROUTED", "LEASE", "ROUTE", "ROUTE_MANY", "Job", "Script", "Scripts"]
+__all__ = [
+    "APPEND",
+    "APPEND_ROUTED",
+    "LEASE",
+    "MOVE_CURSOR",
+    "ROUTE",
+    "ROUTE_MANY",
+    "Job",
+    "Script",
+    "Scripts",
+]
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,31 @@ if #woke > 0 then  -- best effort (pumps also look on their own): never fail the
   redis.pcall('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'p', table.concat(woke, ','), 'h', hub)
 end
 return res
+""",
+)
+
+# KEYS: routing cursor, notify stream. ARGV: log id, parties ("" for none), hub.
+# The router's record of a routed batch: the cursor only moves forward. Why: a router
+# that lost its lease and finished one late step set it back past urgent entries that
+# had routed themselves; appends then stopped routing themselves until the leader
+# passed them again, and routed them a second time (the copies were refused, the
+# counters counted twice). Not on a Cluster, where the two keys are in two slots.
+MOVE_CURSOR: Final = Script(
+    "move_cursor",
+    """
+local function before(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  if not am or not bm then return true end
+  if tonumber(am) ~= tonumber(bm) then return tonumber(am) < tonumber(bm) end
+  return tonumber(as) < tonumber(bs)
+end
+local cur = redis.call('GET', KEYS[1])
+if (not cur) or before(cur, ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+if ARGV[2] ~= '' then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', 10000, '*', 'p', ARGV[2], 'h', ARGV[3])
+end
+return 1
 """,
 )
 

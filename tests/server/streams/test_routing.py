@@ -153,3 +153,19 @@ async def test_an_inbox_that_refuses_leaves_the_append_standing(s: Streams) -> N
     await s.raw.delete(inbox_key("RS", "urgent"))  # repaired
     again = await s.routing.route(await s.log.range(res.position, res.position))
     assert again.woke == {"RS"}
+
+
+async def test_a_late_router_step_does_not_move_the_cursor_back(s: Streams) -> None:
+    """Found in review: a router that lost its lease finished one step late and set the
+    cursor back past a FLASH that had routed itself; the next FLASH then did not."""
+    await s.log.accept_many([_item("a", "routine")], routed_by="hub-a")
+    stale = await s.log.range()  # the old router read this, then stalled
+    await s.routing.route(stale)
+    await s.routing.routed(stale[-1].id, set(), "hub-b")  # the new leader passed it
+    (u,) = await s.log.accept_many([_item("b", "urgent")], routed_by="hub-a")
+    assert isinstance(u, AcceptResult) and u.routed == (1, 1)
+    await s.routing.routed(stale[-1].id, {"HR"}, "hub-a")  # the stale router, late
+    assert await s.routing.cursor() == u.position
+    (u2,) = await s.log.accept_many([_item("c", "urgent")], routed_by="hub-a")
+    assert isinstance(u2, AcceptResult) and u2.routed == (1, 1)
+    assert (await s.raw.xrevrange(NOTIFY, count=1))[0][1] == {b"p": b"HR,RS", b"h": b"hub-a"}
