@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotline.protocol import Envelope, id_text, new_message_id, parse_id_text
+from hotline.protocol.codec import pack
+from hotline.protocol.constants import DOMAIN_ENVELOPE
 from hotline.protocol.errors import (
     DecodeError,
     LimitExceeded,
@@ -112,3 +114,28 @@ def test_message_id_is_uuid7_and_time_ordered() -> None:
     assert a < b
     assert id_text(a)[14] == "7"
     assert parse_id_text(id_text(a)) == a
+
+
+# ciphertext sizes on each side of msgpack's bin8/bin16/bin32 boundaries, and others
+CT_SIZES = st.sampled_from([16, 255, 256, 65535, 65536, 70_000]) | st.integers(16, 20_000)
+
+
+@given(CT_SIZES, st.sampled_from([(), ("HR",), ("BA", "HR", "MK")]), st.integers(0, 2**40))
+def test_signed_bytes_cut_from_the_decoded_bytes_are_the_canonical_ones(
+    size: int, to: tuple[str, ...], seq: int
+) -> None:
+    """Why: verify cuts the signed bytes out of what decode took instead of packing the
+    ciphertext again; they must be exactly what the sender signed."""
+    key = NET["RS/officer-1"].sign
+    env = replace(ENV, ciphertext=b"\x07" * size, recipients=to or ("HR",), seq=seq).signed(key)
+    got = Envelope.decode(env.encode())
+    assert got._signed_bytes() == DOMAIN_ENVELOPE + pack(got.signed_payload())
+    got.verify(key.verify_key)
+
+
+def test_a_changed_envelope_does_not_verify_with_the_bytes_it_was_decoded_from() -> None:
+    got = Envelope.decode(ENV.encode())
+    changed = replace(got, seq=got.seq + 1)  # same signature, other content
+    assert changed._signed_bytes() is None  # no bytes carried over: packed afresh
+    with pytest.raises(SignatureError):
+        changed.verify(NET["RS/officer-1"].sign.verify_key)
