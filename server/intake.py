@@ -70,6 +70,18 @@ class _Prefetched:
         return SeenMessage(bytes.fromhex(m.digest), m.sender, "", tuple(m.recipients), 0)
 
 
+@dataclass(slots=True)
+class _Burst:
+    """One device's submits as the pipeline works through them: the (submit id, bytes)
+    given, the envelopes that decoded, and one answer per item as it is found."""
+
+    items: Sequence[tuple[bytes | None, bytes]]
+    auth: RosterDevice | None
+    now_ms: int
+    envs: dict[int, Envelope]
+    out: list[Any]
+
+
 def _references(env: Envelope) -> list[str]:
     """The other messages an envelope names (R12 looks them up)."""
     return [m.hex() for m in (env.supersedes, env.in_reply_to) if m is not None]
@@ -121,66 +133,51 @@ class Intake:
         go to Redis in one round trip, so they share one fsync. The log holds them in
         the order given, which keeps per-sender order.
         """
-        out: list[Accepted | ProtocolError | None] = [None] * len(items)
-        envs: dict[int, Envelope] = {}
+        b = _Burst(items, auth, now_ms, {}, [None] * len(items))
         for i, (sid, data) in enumerate(items):
             try:
-                envs[i] = self._decode(sid, data)
+                b.envs[i] = self._decode(sid, data)
             except ProtocolError as exc:
-                out[i] = exc
+                b.out[i] = exc
         # Only the references are read first: whether an envelope's own id is known is
         # answered by the accept script itself (a retry: its original answer; other
         # content: ReplayError), which saves a round trip on every new message.
         metas = await self.streams.log.message_metas(
-            sorted({r for e in envs.values() for r in _references(e)})
+            sorted({r for e in b.envs.values() for r in _references(e)})
         )
-        todo = self._judge(items, envs, metas, auth, now_ms, out)
-        await self._judge_refused_again(items, envs, metas, auth, now_ms, out)
-        await self._persist(items, todo, out)
-        await self._audit_refusals(items, envs, out, auth, now_ms)
-        done = [r for r in out if r is not None]
+        todo = self._judge(b, b.envs, metas)
+        await self._judge_refused_again(b, metas)
+        await self._persist(b, todo)
+        await self._audit_refusals(b)
+        done = [r for r in b.out if r is not None]
         assert len(done) == len(items)  # every envelope has its answer
         return done
 
     def _judge(
-        self,
-        items: Sequence[tuple[bytes | None, bytes]],
-        envs: dict[int, Envelope],
-        metas: dict[str, MessageMeta],
-        auth: RosterDevice | None,
-        now_ms: int,
-        out: list[Any],
+        self, b: _Burst, envs: dict[int, Envelope], metas: dict[str, MessageMeta]
     ) -> list[tuple[int, Envelope, tuple[Any, ...]]]:
-        """The acceptance rule for each; answers duplicates and refusals in ``out``."""
+        """The acceptance rule for each of ``envs``; answers duplicates and refusals."""
         seen, roster = _Prefetched(metas), self.roster.current
         todo: list[tuple[int, Envelope, tuple[Any, ...]]] = []
         for i, env in envs.items():
-            data = items[i][1]
+            data = b.items[i][1]
             try:
                 d = check_envelope(
-                    env, roster=roster, at_ms=now_ms, seen=seen, rules=self.rules,
-                    authenticated=auth.id if auth else None, data=data,
+                    env, roster=roster, at_ms=b.now_ms, seen=seen, rules=self.rules,
+                    authenticated=b.auth.id if b.auth else None, data=data,
                 )  # fmt: skip
             except ProtocolError as exc:
-                out[i] = exc
+                b.out[i] = exc
                 continue
             if d.duplicate:  # a retry: the original answer
                 m = metas[env.id.hex()]
-                out[i] = Accepted(env.id, m.position, True, m.lane == "urgent")
+                b.out[i] = Accepted(env.id, m.position, True, m.lane == "urgent")
                 continue
-            event = self.signer.event("accepted", now_ms, data, note=env, rv=roster.version)
+            event = self.signer.event("accepted", b.now_ms, data, note=env, rv=roster.version)
             todo.append((i, env, self._accept_args(env, data, event)))
         return todo
 
-    async def _judge_refused_again(
-        self,
-        items: Sequence[tuple[bytes | None, bytes]],
-        envs: dict[int, Envelope],
-        metas: dict[str, MessageMeta],
-        auth: RosterDevice | None,
-        now_ms: int,
-        out: list[Any],
-    ) -> None:
+    async def _judge_refused_again(self, b: _Burst, metas: dict[str, MessageMeta]) -> None:
         """A refused envelope whose id the log knows is judged again knowing it.
 
         Why: the rule answers a retry of accepted bytes "duplicate" before any other
@@ -188,13 +185,13 @@ class Intake:
         refusal), and names reuse of an id with other content (R10) before R11-R12.
         Refusals are rare; this costs their one read, not every message's.
         """
-        refused = {i: e for i, e in envs.items() if isinstance(out[i], ProtocolError)}
+        refused = {i: e for i, e in b.envs.items() if isinstance(b.out[i], ProtocolError)}
         if not refused:
             return
         own = await self.streams.log.message_metas(sorted({e.id.hex() for e in refused.values()}))
         again = {i: e for i, e in refused.items() if e.id.hex() in own}
         if again:
-            todo = self._judge(items, again, metas | own, auth, now_ms, out)
+            todo = self._judge(b, again, metas | own)
             assert not todo  # a known id is a duplicate or refused, never accepted anew
 
     def _decode(self, sid: bytes | None, data: bytes) -> Envelope:
@@ -213,12 +210,7 @@ class Intake:
         lane = lane_for(env.precedence)
         return (env.id.hex(), digest, env.sender, env.recipients, event, route_to, lane)
 
-    async def _persist(
-        self,
-        items: Sequence[tuple[bytes | None, bytes]],
-        todo: list[tuple[int, Envelope, tuple[Any, ...]]],
-        out: list[Any],
-    ) -> None:
+    async def _persist(self, b: _Burst, todo: list[tuple[int, Envelope, tuple[Any, ...]]]) -> None:
         if not todo:
             return
         try:
@@ -230,7 +222,7 @@ class Intake:
         woke: set[str] = set()
         for (i, env, args), res in zip(todo, results, strict=True):
             if isinstance(res, ProtocolError):
-                out[i] = res
+                b.out[i] = res
                 continue
             self.metrics.inc(
                 "hotline_accepted_total" if not res.duplicate else "hotline_duplicates_total"
@@ -241,8 +233,8 @@ class Intake:
                 self.journal.record(env.id.hex(), res.position)
             trace.point("hub_accepted", env.id)
             mid, _d, _s, _r, event, route_to, lane = args
-            woke |= self._routed(res, "accepted", event, mid, route_to, lane, items[i][1])
-            out[i] = Accepted(env.id, res.position, res.duplicate, lane == "urgent")
+            woke |= self._routed(res, "accepted", event, mid, route_to, lane, b.items[i][1])
+            b.out[i] = Accepted(env.id, res.position, res.duplicate, lane == "urgent")
         if woke and self.on_routed is not None:
             self.on_routed(woke)  # this hub's pumps: at once (others' by the notify stream)
 
@@ -267,24 +259,17 @@ class Intake:
         alert_foreign(self.metrics, {p: 1 for p, c in codes.items() if c == 2})
         return {p for p, c in codes.items() if c}
 
-    async def _audit_refusals(
-        self,
-        items: Sequence[tuple[bytes | None, bytes]],
-        envs: dict[int, Envelope],
-        out: list[Any],
-        auth: RosterDevice | None,
-        now_ms: int,
-    ) -> None:
-        for i, res in enumerate(out):
+    async def _audit_refusals(self, b: _Burst) -> None:
+        for i, res in enumerate(b.out):
             if not isinstance(res, ProtocolError) or res.transient:
                 continue
-            env = envs.get(i)
-            ref = env.id if env is not None else items[i][0]
-            if auth is not None:
-                await self.rejections.record(res, auth.id, now_ms, ref)
+            env = b.envs.get(i)
+            ref = env.id if env is not None else b.items[i][0]
+            if b.auth is not None:
+                await self.rejections.record(res, b.auth.id, b.now_ms, ref)
             elif env is not None and not isinstance(res, _BEFORE_SIGNATURE):
                 # the envelope's own signature verified: a real device, audited
-                await self.rejections.record(res, env.device, now_ms, ref)
+                await self.rejections.record(res, env.device, b.now_ms, ref)
             else:
                 self.metrics.inc("hotline_unauthenticated_rejections_total", code=res.code)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import ssl
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,10 @@ from hotline.client.home import Home
 from hotline.server.redis_process import free_port
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import (
+    client,
     signed_headers,
 )
+from tests.waits import texts_until
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
 
@@ -157,3 +161,16 @@ def rs_to_hr(home: Path, n: int, text: str, precedence: str | None = None) -> li
 async def send_routine_to_hr(c: Any, text: str) -> None:
     res = await c.send("HR", "hotline_message", {"text": text, "lang": "en"}, precedence="ROUTINE")
     assert res.status == "accepted"
+
+
+@contextlib.asynccontextmanager
+async def rs_and_hr(home: Path, url: str, first: str) -> AsyncIterator[tuple[Any, Any, Any]]:
+    """RS's and HR's clients on the hub at ``url``, and HR's event queue, once a routine
+    message ``first`` from RS has reached HR (both connected, delivery running)."""
+    wait = 15 * TIMEOUT_FACTOR
+    async with client(home, "RS", url) as rs, client(home, "HR", url) as hr:
+        q = hr.subscribe()
+        assert await rs.wait_connected(wait) and await hr.wait_connected(wait)
+        await send_routine_to_hr(rs, first)
+        assert await texts_until(q, first, wait) == [first]
+        yield rs, hr, q

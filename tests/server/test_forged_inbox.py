@@ -15,7 +15,7 @@ from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import LOG, inbox_key
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
-from tests.server.helpers import send_routine_to_hr
+from tests.server.helpers import rs_and_hr, send_routine_to_hr
 from tests.waits import texts_until, wait_until
 
 T = 15 * TIMEOUT_FACTOR
@@ -37,11 +37,7 @@ async def test_an_envelope_written_into_an_inbox_is_never_shown(
     )
     hub = await start_hub(home, redis_server.url)
     try:
-        async with client(home, "RS", hub.url) as rs, client(home, "HR", hub.url) as hr:
-            q = hr.subscribe()
-            assert await rs.wait_connected(T) and await hr.wait_connected(T)
-            await send_routine_to_hr(rs, "before")
-            assert await texts_until(q, "before", T) == ["before"]
+        async with rs_and_hr(home, hub.url, "before") as (rs, hr, q):
             fields = {"t": "env", "d": forged.encode(), "mid": forged.id.hex()}
             await hub.redis.xadd(inbox_key("HR"), fields)
             await send_routine_to_hr(rs, "after")  # behind the forged entry in HR's inbox

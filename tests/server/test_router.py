@@ -15,8 +15,8 @@ from hotline.server.redis_process import RedisProcess
 from hotline.server.router import Router
 from hotline.server.streams import LOG, ROUTER_LEASE, Streams, inbox_key
 from tests.conftest import TIMEOUT_FACTOR
-from tests.harness import client, start_hub
-from tests.server.helpers import send_routine_to_hr
+from tests.harness import start_hub
+from tests.server.helpers import rs_and_hr, send_routine_to_hr
 from tests.waits import texts_until, wait_until
 
 T = 15 * TIMEOUT_FACTOR
@@ -27,11 +27,7 @@ async def test_a_spurious_inbox_entry_does_not_drop_the_next_messages(
 ) -> None:
     hub = await start_hub(home, redis_server.url)
     try:
-        async with client(home, "RS", hub.url) as rs, client(home, "HR", hub.url) as hr:
-            q = hr.subscribe()
-            assert await rs.wait_connected(T) and await hr.wait_connected(T)
-            await send_routine_to_hr(rs, "m1")
-            assert await texts_until(q, "m1", T) == ["m1"]
+        async with rs_and_hr(home, hub.url, "m1") as (rs, _hr, q):
             spurious = {"t": "env", "mid": "9" * 32}
             await hub.redis.xadd(inbox_key("HR"), spurious, id="9999999999999-0")
             await send_routine_to_hr(rs, "m2")
@@ -104,11 +100,7 @@ async def test_a_message_on_a_routed_log_needs_no_router(
     up to it: with the router lease held by a hub that is gone, it is delivered."""
     hub = await start_hub(home, redis_server.url, router_lease_ms=600)
     try:
-        async with client(home, "RS", hub.url) as rs, client(home, "HR", hub.url) as hr:
-            q = hr.subscribe()
-            assert await rs.wait_connected(T) and await hr.wait_connected(T)
-            await send_routine_to_hr(rs, "m1")
-            assert await texts_until(q, "m1", T) == ["m1"]
+        async with rs_and_hr(home, hub.url, "m1") as (rs, _hr, q):
 
             async def routed_to_top() -> bool:
                 top = await hub.redis.xrevrange(LOG, count=1)
