@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 from hotline.protocol import Unavailable
@@ -39,6 +40,17 @@ def alert_foreign(metrics: Metrics, out_of_order: dict[str, int]) -> None:
     for party, n in out_of_order.items():
         log.error("ALERT inbox of %s holds %d foreign entr(ies) above the log", party, n)
         metrics.inc("hotline_inbox_out_of_order_total", n, party=party)
+
+
+def _trusted(cursor: str, metrics: Metrics) -> str:
+    """The stored cursor, or "0-0" (skip nothing) if no router or append wrote it: not
+    an id, or in the future. Skipping past it would leave accepted entries unrouted."""
+    ms, dash, seq = cursor.partition("-")
+    if ms.isdigit() and dash and seq.isdigit() and int(ms) <= time.time() * 1000 + 60_000:
+        return cursor
+    log.error("ALERT the routing cursor holds %r: not a log id; routing from our own", cursor)
+    metrics.inc("hotline_bad_cursor_total")
+    return "0-0"
 
 
 class Router:
@@ -87,7 +99,7 @@ class Router:
             return cursor
         # An append routes its own entry when the log was routed up to it (intake,
         # APPEND_ROUTED) and moves the cursor: what is at or below it is done.
-        done = await self.streams.routing.cursor()
+        done = _trusted(await self.streams.routing.cursor(), self.metrics)
         if id_lt(cursor, done):
             entries = [e for e in entries if id_lt(done, e.id)]
             if not entries:

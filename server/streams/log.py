@@ -86,7 +86,7 @@ class Log:
         through the notify stream.
         """
         hub = None if self.scripts.cluster else routed_by
-        replies = await self.scripts.pipeline([_accept_job(it, hub) for it in items])
+        replies = await self.scripts.pipeline([_accept_job(it, hub) for it in items], atomic=True)
         return [_accept_result(r, it[1]) for it, r in zip(items, replies, strict=True)]
 
     async def accept(self, *item: Any) -> AcceptResult:

@@ -152,13 +152,13 @@ APPEND_ROUTED: Final = Script(
     _APPEND_ONE
     + _ROUTE_ONE
     + """
+-- Routed up to the top means the cursor IS the top's id (or no cursor, no log): a
+-- cursor above the top or not an id at all (written by someone else) counts as behind,
+-- and the router, which also distrusts it, routes and mends it.
 local cur = redis.call('GET', KEYS[4])
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local behind
-if cur then
-  behind = #redis.call('XRANGE', KEYS[1], '(' .. cur, '+', 'COUNT', 1) > 0
-else
-  behind = redis.call('XLEN', KEYS[1]) > 0
-end
+if #top > 0 then behind = cur ~= top[1][1] else behind = cur ~= false end
 local res = append(KEYS, ARGV)
 if res[1] == 0 or behind then return res end
 local kind, hub = ARGV[#ARGV - 1], ARGV[#ARGV]
@@ -199,8 +199,14 @@ local function before(a, b)
   if tonumber(am) ~= tonumber(bm) then return tonumber(am) < tonumber(bm) end
   return tonumber(as) < tonumber(bs)
 end
+-- a cursor in the future (more than a minute past this server's clock) was not
+-- written by a router: overwritten, or every append would wait for the router for ever
+local t = redis.call('TIME')
+local future = tostring(tonumber(t[1]) * 1000 + 60000) .. '-0'
 local cur = redis.call('GET', KEYS[1])
-if (not cur) or before(cur, ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+if (not cur) or before(cur, ARGV[1]) or before(future, cur) then
+  redis.call('SET', KEYS[1], ARGV[1])
+end
 if ARGV[2] ~= '' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', 10000, '*', 'p', ARGV[2], 'h', ARGV[3])
 end
@@ -238,8 +244,14 @@ class Scripts:
             await self.r.script_load(script.source)
             return await self.r.evalsha(script.sha, len(keys), *keys, *args)
 
-    async def pipeline(self, jobs: Sequence[Job]) -> list[Any]:
+    async def pipeline(self, jobs: Sequence[Job], *, atomic: bool = False) -> list[Any]:
         """Run ``jobs`` in one pipeline, in order; replies (or errors) in place.
+
+        ``atomic`` (MULTI/EXEC): no other client's command runs between the jobs. Why,
+        for a burst of accepts: a SCRIPT FLUSH and reload by another hub between two
+        jobs made the first fail NOSCRIPT and the second succeed, and the retry put
+        them in the log out of the order given. Atomic, the jobs of one script all
+        succeed or all fail, and the retry keeps their order.
 
         redis-py refuses scripts in a Cluster pipeline: there, the jobs on each key
         run one after another (their order is kept) and different keys concurrently.
@@ -248,12 +260,12 @@ class Scripts:
             return await self._per_key(jobs)
         if len(jobs) == 1:  # the common single submit: no pipeline object to build
             return await self._per_key(jobs)
-        replies = await self._send(jobs)
+        replies = await self._send(jobs, atomic)
         missing = [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)]
         if missing:
             for script in {jobs[i][0] for i in missing}:
                 await self.r.script_load(script.source)
-            again = await self._send([jobs[i] for i in missing])
+            again = await self._send([jobs[i] for i in missing], atomic)
             for i, reply in zip(missing, again, strict=True):
                 replies[i] = reply
         return replies
@@ -275,8 +287,8 @@ class Scripts:
         await asyncio.gather(*(run(ix) for ix in by_key.values()))
         return replies
 
-    async def _send(self, jobs: Sequence[Job]) -> list[Any]:
-        pipe = self.r.pipeline(transaction=False)
+    async def _send(self, jobs: Sequence[Job], atomic: bool = False) -> list[Any]:
+        pipe = self.r.pipeline(transaction=atomic)
         # Jobs of several scripts (a burst of routine and urgent accepts): if Redis lost
         # one script but not the other, the jobs of the known one would run and the
         # others run later, out of the order given: the log order of one sender's burst.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from hotline.server.metrics import Metrics
 from hotline.server.redis_process import RedisProcess
 from hotline.server.router import Router
 from hotline.server.streams import LOG, ROUTER_LEASE, Streams, inbox_key
+from hotline.server.streams.keys import CURSOR
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import start_hub
 from tests.server.helpers import rs_and_hr, send_routine_to_hr
@@ -116,3 +118,24 @@ async def test_a_message_on_a_routed_log_needs_no_router(
             assert await texts_until(q, "m2", T) == ["m2"]
     finally:
         await hub.stop()
+
+
+@pytest.mark.parametrize("bogus", ["99999999999999-0", "garbage"])
+async def test_the_router_does_not_skip_past_a_cursor_no_router_wrote(
+    redis_server: RedisProcess, bogus: str
+) -> None:
+    """Found by attack: one SET of the cursor above the log made the router skip every
+    later entry, silently (accepted, never delivered)."""
+    s = Streams.open(redis_server.url)
+    metrics = Metrics()
+    router = Router(s, "hub-a", 30, metrics, lambda _parties: None)
+    try:
+        item = ("a" * 32, "d", "RS", ("HR",), b"e", ("HR", "RS"), "routine")
+        (res,) = await s.log.accept_many([item], routed_by="hub-a")
+        await s.raw.set(CURSOR, bogus)
+        assert await router._step("0-0") == res.position  # type: ignore[union-attr]
+        assert await s.raw.xlen(inbox_key("HR")) == 1
+        assert metrics.get("hotline_bad_cursor_total") == 1
+        assert await s.routing.cursor() == res.position  # type: ignore[union-attr]
+    finally:
+        await s.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hotline.protocol.events import LogEvent
 from hotline.server.streams import AcceptResult, Streams, inbox_key
-from hotline.server.streams.keys import NOTIFY
+from hotline.server.streams.keys import CURSOR, NOTIFY
 from tests.server.streams.helpers import DEV, accept, accept_and_route
 
 
@@ -169,3 +169,27 @@ async def test_a_late_router_step_does_not_move_the_cursor_back(s: Streams) -> N
     (u2,) = await s.log.accept_many([_item("c", "urgent")], routed_by="hub-a")
     assert isinstance(u2, AcceptResult) and u2.routed == (1, 1)
     assert (await s.raw.xrevrange(NOTIFY, count=1))[0][1] == {b"p": b"HR,RS", b"h": b"hub-a"}
+
+
+async def test_a_burst_of_accepts_runs_as_one_transaction(s: Streams) -> None:
+    """Found by attack: a SCRIPT FLUSH and reload by another client between two jobs of
+    a burst let the second run before the first's retry (log order broken)."""
+    await s.log.accept_many([_item("0", "urgent")], routed_by="h")  # the script is loaded
+    multi = (await s.raw.info("commandstats")).get("cmdstat_multi", {}).get("calls", 0)
+    res = await s.log.accept_many([_item("a", "urgent"), _item("b", "urgent")], routed_by="h")
+    assert all(isinstance(r, AcceptResult) for r in res)
+    assert (await s.raw.info("commandstats"))["cmdstat_multi"]["calls"] == multi + 1
+
+
+async def test_a_cursor_nobody_routed_to_is_not_taken_as_routed(s: Streams) -> None:
+    """Found by attack: a cursor set above the log (or to garbage) in Redis made the
+    next FLASH route itself past unrouted entries, or fail every FLASH "unavailable"."""
+    (first,) = await s.log.accept_many([_item("a", "routine")], routed_by="hub-a")
+    for bogus in ("99999999999999-0", "garbage"):
+        await s.raw.set(CURSOR, bogus)
+        (u,) = await s.log.accept_many([_item(bogus[0], "urgent")], routed_by="hub-a")
+        assert isinstance(u, AcceptResult) and u.routed is None  # left to the router
+        assert await s.routing.cursor() == bogus
+    # the router's record overwrites it (here as the router would, after routing)
+    await s.routing.routed(first.position, set(), "hub-a")
+    assert await s.routing.cursor() == first.position
