@@ -48,7 +48,7 @@ def _trusted(cursor: str, metrics: Metrics) -> str:
     ms, dash, seq = cursor.partition("-")
     if ms.isdigit() and dash and seq.isdigit() and int(ms) <= time.time() * 1000 + 60_000:
         return cursor
-    log.error("ALERT the routing cursor holds %r: not a log id; routing from our own", cursor)
+    log.error("ALERT the routing cursor holds %r: not a log id any router wrote", cursor)
     metrics.inc("hotline_bad_cursor_total")
     return "0-0"
 
@@ -83,6 +83,13 @@ class Router:
                     continue
                 if not self.leader or cursor is None:
                     cursor = await self.streams.routing.cursor()  # another router may have moved it
+                    if _trusted(cursor, self.metrics) != cursor:
+                        # From 0-0 would re-route what retention trimmed (redelivered as
+                        # new); from there would skip or fail. Loud, until mended.
+                        raise Unavailable(
+                            "routing stopped: set hl:{log}:cursor to the id of the last "
+                            'routed log entry (docs/reliability.md, "The routing cursor")'
+                        )
                     self.leader = True
                 cursor = await self._step(cursor)
                 self.routed_once.set()

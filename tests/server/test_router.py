@@ -4,6 +4,7 @@ beside appends that route themselves, inboxes keep log order."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -137,5 +138,24 @@ async def test_the_router_does_not_skip_past_a_cursor_no_router_wrote(
         assert await s.raw.xlen(inbox_key("HR")) == 1
         assert metrics.get("hotline_bad_cursor_total") == 1
         assert await s.routing.cursor() == res.position  # type: ignore[union-attr]
+    finally:
+        await s.close()
+
+
+async def test_a_router_taking_the_lease_stops_loudly_at_a_cursor_no_router_wrote(
+    redis_server: RedisProcess,
+) -> None:
+    """From a cursor in the future it would read nothing, silently, for ever."""
+    s = Streams.open(redis_server.url)
+    metrics = Metrics()
+    router = Router(s, "hub-a", 300, metrics, lambda _parties: None)
+    try:
+        await s.raw.set(CURSOR, "99999999999999-0")
+        task = asyncio.create_task(router.run())
+        await wait_until(lambda: metrics.get("hotline_bad_cursor_total") >= 1, T, "the alert")
+        assert not router.leader
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     finally:
         await s.close()
