@@ -48,13 +48,18 @@ def _accept_job(item: AcceptItem, hub: str | None) -> Job:
     return _appending([LOG, COUNTER, IDS], args, route_to, lane, "env", hub)
 
 
+def _appended(position: Any, n: Any, codes: Sequence[Any]) -> AcceptResult:
+    """A new entry from APPEND's or APPEND_ROUTED's reply (route codes only from the latter)."""
+    return AcceptResult(as_str(position), False, int(n), tuple(map(int, codes)) if codes else None)
+
+
 def _accept_result(reply: Any, digest: str) -> AcceptResult | ProtocolError:
     if isinstance(reply, Exception):
         return Unavailable("the message store refused the write; not accepted")
     new, val, n, *codes = reply
-    val = as_str(val)
     if new:
-        return AcceptResult(val, False, int(n), tuple(map(int, codes)) if codes else None)
+        return _appended(val, n, codes)
+    val = as_str(val)
     pos, _, rest = val.partition("|")
     if rest.partition("|")[0] != digest:
         return ReplayError("this message id was already used for different content")
@@ -67,6 +72,10 @@ class Log:
     def __init__(self, client: Any, scripts: Scripts) -> None:
         self.r = client
         self.scripts = scripts
+
+    def _router(self, routed_by: str | None) -> str | None:
+        """Who an append routes as, if it may: never on a Cluster (inboxes in other slots)."""
+        return None if self.scripts.cluster else routed_by
 
     @guarded(NOT_ACCEPTED)
     async def accept_many(
@@ -85,7 +94,7 @@ class Log:
         (``AcceptResult.routed``); the caller then wakes its pumps, other hubs' are told
         through the notify stream.
         """
-        hub = None if self.scripts.cluster else routed_by
+        hub = self._router(routed_by)
         replies = await self.scripts.pipeline([_accept_job(it, hub) for it in items], atomic=True)
         return [_accept_result(r, it[1]) for it, r in zip(items, replies, strict=True)]
 
@@ -133,14 +142,14 @@ class Log:
         ``routed_by``: as for :meth:`accept_many`.
         """
         args = ["receipt", "receipt", event, mid_hex, ",".join(route_to), lane, device, rank]
-        hub = None if self.scripts.cluster else routed_by
+        hub = self._router(routed_by)
         script, keys, argv = _appending(
             [LOG, COUNTER, status_key(mid_hex)], args, route_to, lane, "rcpt", hub
         )
         new, pos, n, *codes = await self.scripts.call(script, keys, argv)
         if not new:
             return None
-        return AcceptResult(as_str(pos), False, int(n), tuple(map(int, codes)) if codes else None)
+        return _appended(pos, n, codes)
 
     @guarded(UNREACHABLE)
     async def status(self, mid_hex: str) -> dict[str, int]:
