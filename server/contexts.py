@@ -200,9 +200,11 @@ async def intake_ctx(app: web.Application) -> AsyncIterator[None]:
             ", ".join(missing),
         )
     journal = AcceptJournal(journal_dir, app[VIEW].instance)
+    registry = app[REGISTRY]
     app[INTAKE] = Intake(
-        app[STREAMS], app[ROSTER], app[VIEW], metrics, app[SIGNER], journal, app[REGISTRY].wake
-    )
+        app[STREAMS], app[ROSTER], app[VIEW], metrics, app[SIGNER], journal,
+        on_routed=registry.wake, lend=registry.lend,
+    )  # fmt: skip
     try:
         yield
     finally:

@@ -25,6 +25,7 @@ from hotline.runtime import trace
 from hotline.runtime.backoff import Backoff
 from hotline.runtime.supervise import Supervised, Supervisor
 
+from .loan import Loan
 from .metrics import Metrics
 from .streams import LANES, Foreign, InboxBatch, InboxEntry, Streams
 
@@ -71,6 +72,10 @@ class DeliveryPump:
         # its XACK), and ack frames that arrive meanwhile share one XACK.
         self._ack_ready = asyncio.Event()
         self._ack_lock = asyncio.Lock()
+        # Parked: waiting for a wake-up, no read in flight. Only then may an append borrow
+        # the next urgent read (server/loan.py), and the pump reads nothing until it is back.
+        self._parked = False
+        self._loan: Loan | None = None
 
     @property
     def in_flight(self) -> dict[str, float]:
@@ -79,6 +84,19 @@ class DeliveryPump:
 
     def wake(self) -> None:
         self.event.set()
+
+    @property
+    def parked(self) -> bool:
+        """Waiting for a wake-up with no read in flight (it may lend its next read)."""
+        return self._parked
+
+    def lend(self) -> Loan | None:
+        """This pump's next urgent read, if it is parked with room in the urgent window."""
+        room = self.window - len(self.lanes["urgent"])
+        if not self._parked or self._loan is not None or room <= 0:
+            return None
+        self._loan = Loan(self.party, self.device, room, self.wake)
+        return self._loan
 
     def acked(self, ids: list[str]) -> None:
         """The device stored these; XACK them (batched, and retried until Redis has it)."""
@@ -171,13 +189,28 @@ class DeliveryPump:
                 # The periodic look (timeout) covers a missed wake-up. Not wait_for: on
                 # Python 3.11 it swallows a cancellation that lands as the event is set,
                 # and the pump of a closed connection then runs on for ever.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.poll_s):
-                        await self.event.wait()
+                self._parked = True
+                try:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(self.poll_s):
+                            await self.event.wait()
+                finally:
+                    self._parked = False
+                await self._repaid()
             except Unavailable as exc:
                 log.warning("delivery to %s paused: %s", self.device, exc)
                 resync = True
                 await backoff.wait()
+
+    async def _repaid(self) -> None:
+        """Take back a lent read and deliver what it found (raises Unavailable: resync)."""
+        loan, self._loan = self._loan, None
+        if loan is None:
+            return
+        reply = await loan.back()
+        batch = await self.streams.inbox.received(self.party, self.device, ("urgent",), reply)
+        self.metrics.inc("hotline_lent_reads_total")
+        await self._take(batch)
 
     async def _read_new(self) -> bool:
         """Read what the window has room for, urgent first; True if a lane came back full."""

@@ -29,12 +29,14 @@ from hotline.runtime import trace
 
 from .event_log import HubSigner
 from .journal import AcceptJournal
+from .loan import Loan
 from .metrics import Metrics
 from .rejections import RejectionAudit
 from .roster_store import RosterState
 from .router import alert_foreign
 from .settings_view import HubView
 from .streams import AcceptResult, LogEntry, LogRecord, MessageMeta, Streams, lane_for
+from .streams.log import ROUTED_AT_APPEND
 
 __all__ = ["Accepted", "Intake"]
 
@@ -99,10 +101,15 @@ class Intake:
         signer: HubSigner,
         journal: AcceptJournal | None = None,
         on_routed: Callable[[set[str]], None] | None = None,
+        lend: Callable[[set[str]], list[Loan]] | None = None,
     ) -> None:
         """``on_routed``: wake this hub's pumps of these parties. Given, an urgent accept
         or receipt routes itself when the log is routed up to it (one Redis call and one
-        fsync instead of two, and no wait for the router), and wakes them."""
+        fsync instead of two, and no wait for the router), and wakes them.
+
+        ``lend`` (with ``on_routed``): the parked pumps of these parties lend their next
+        urgent read to the urgent append (server/loan.py), which runs it in its own
+        transaction: one fsync for the append, its routing and the devices' reads."""
         self.streams = streams
         self.roster = roster
         self.view = view
@@ -113,6 +120,7 @@ class Intake:
         self.rejections = RejectionAudit(streams, signer, metrics)
         self.on_routed = on_routed
         self.routed_by = view.instance if on_routed is not None else None
+        self.lend = lend if on_routed is not None else None
 
     async def submit(self, data: bytes, auth: RosterDevice | None, now_ms: int) -> Accepted:
         """Accept one envelope (idempotent by id). Raises ProtocolError subclasses."""
@@ -213,12 +221,21 @@ class Intake:
     async def _persist(self, b: _Burst, todo: list[tuple[int, Envelope, tuple[Any, ...]]]) -> None:
         if not todo:
             return
+        loans = self._borrow([a for _i, _e, a in todo])
         try:
-            results: list[Any] = await self.streams.log.accept_many(
-                [a for _i, _e, a in todo], routed_by=self.routed_by
+            results: list[Any]
+            results, reads = await self.streams.log.accept_and_read(
+                [a for _i, _e, a in todo],
+                routed_by=self.routed_by,
+                reads=[(x.party, x.device, x.count) for x in loans],
             )
+            for loan, reply in zip(loans, reads, strict=True):
+                loan.give(reply)
         except ProtocolError as exc:  # Redis away: none of the burst is promised
             results = [exc] * len(todo)
+        finally:  # every loan comes back, whatever happened (a cancellation included)
+            for loan in loans:
+                loan.fail()  # a no-op for those given their reply
         woke: set[str] = set()
         for (i, env, args), res in zip(todo, results, strict=True):
             if isinstance(res, ProtocolError):
@@ -237,6 +254,13 @@ class Intake:
             b.out[i] = Accepted(env.id, res.position, res.duplicate, lane == "urgent")
         if woke and self.on_routed is not None:
             self.on_routed(woke)  # this hub's pumps: at once (others' by the notify stream)
+
+    def _borrow(self, args: Sequence[tuple[Any, ...]]) -> list[Loan]:
+        """The parked pumps' urgent reads for the parties urgent appends route to."""
+        if self.lend is None:
+            return []
+        parties = {p for a in args if a[6] in ROUTED_AT_APPEND for p in a[5]}
+        return self.lend(parties) if parties else []
 
     def _routed(
         self,

@@ -7,6 +7,8 @@ from typing import Protocol
 
 from hotline.protocol import Roster
 
+from .loan import Loan
+
 __all__ = ["Registry", "Wakeable"]
 
 
@@ -17,6 +19,8 @@ class Wakeable(Protocol):
     party: str
 
     def wake(self) -> None: ...
+
+    def lend(self) -> Loan | None: ...
 
     def push_checkpoint(self, light: bytes) -> None: ...
 
@@ -41,6 +45,16 @@ class Registry:
         for p in parties:
             for c in list(self._by_party.get(p, ())):
                 c.wake()
+
+    def lend(self, parties: set[str]) -> list[Loan]:
+        """The next urgent read of every parked pump of these parties (server/loan.py):
+        the caller must settle each one, on every path."""
+        loans = []
+        for p in parties:
+            for c in list(self._by_party.get(p, ())):
+                if (loan := c.lend()) is not None:
+                    loans.append(loan)
+        return loans
 
     def wake_all(self) -> None:
         for conns in list(self._by_party.values()):

@@ -36,6 +36,7 @@ from .appkeys import (
 )
 from .delivery import DeliveryPump
 from .device_requests import DeviceRequests
+from .loan import Loan
 from .streams import InboxEntry
 from .ws_batch import send_all
 
@@ -78,6 +79,9 @@ class DeviceSocket:
     def wake(self) -> None:
         if self.pump is not None:
             self.pump.wake()
+
+    def lend(self) -> Loan | None:
+        return self.pump.lend() if self.pump is not None else None
 
     def kick(self) -> None:
         """Something was queued on the connection: the writer sends it."""

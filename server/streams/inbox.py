@@ -51,6 +51,19 @@ class Inboxes:
         """
         keys = {inbox_key(party, lane): lane for lane in lanes}
         res = await self.r.xreadgroup(device, device, dict.fromkeys(keys, start), count=count)
+        return await self.received(party, device, lanes, res)
+
+    @guarded(UNREACHABLE)
+    async def received(self, party: str, device: str, lanes: Sequence[str], res: Any) -> InboxBatch:
+        """The deliveries in an XREADGROUP reply over ``lanes`` (:meth:`read`'s, or one
+        sent inside another transaction), listed in the order of ``lanes``.
+
+        Raises:
+            Unavailable: ``res`` is the error Redis answered for the read.
+        """
+        if isinstance(res, Exception):
+            raise res
+        keys = {inbox_key(party, lane): lane for lane in lanes}
         got: dict[str, list[Any]] = {as_str(k): entries for k, entries in res or []}
         raw: list[Raw] = []
         gone: list[tuple[str, str]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from hotline.protocol import ProtocolError, ReplayError, Unavailable
@@ -12,10 +12,12 @@ from .keys import COUNTER, CURSOR, IDS, LOG, NOTIFY, inbox_key, status_key
 from .scripts import APPEND, APPEND_ROUTED, Job, Scripts
 from .types import AcceptResult, LogEntry, MessageMeta, as_str, log_entry
 
-__all__ = ["AcceptItem", "Log"]
+__all__ = ["AcceptItem", "Log", "UrgentRead"]
 
 #: mid, digest, sender, recipients, event bytes, route-to parties, lane
 AcceptItem = tuple[str, str, str, Sequence[str], bytes, Sequence[str], str]
+#: party, device, count: a read of the device's urgent lane after an append
+UrgentRead = tuple[str, str, int]
 
 NOT_ACCEPTED = "the message store is not reachable; not accepted"
 UNREACHABLE = "the log is not reachable"
@@ -46,6 +48,12 @@ def _accept_job(item: AcceptItem, hub: str | None) -> Job:
     meta = f"{digest}|{sender}|{','.join(recipients)}|{lane}"
     args = ["accept", "accepted", event, mid, ",".join(route_to), lane, meta]
     return _appending([LOG, COUNTER, IDS], args, route_to, lane, "env", hub)
+
+
+def _urgent_read(party: str, device: str, count: int) -> Callable[[Any], Any]:
+    """Queue a device's read of its new urgent entries (its group and consumer: itself)."""
+    key = inbox_key(party, "urgent")
+    return lambda pipe: pipe.xreadgroup(device, device, {key: ">"}, count=count)
 
 
 def _appended(position: Any, n: Any, codes: Sequence[Any]) -> AcceptResult:
@@ -94,9 +102,34 @@ class Log:
         (``AcceptResult.routed``); the caller then wakes its pumps, other hubs' are told
         through the notify stream.
         """
+        results, _read = await self.accept_and_read(items, routed_by=routed_by)
+        return results
+
+    @guarded(NOT_ACCEPTED)
+    async def accept_and_read(
+        self,
+        items: Sequence[AcceptItem],
+        *,
+        routed_by: str | None = None,
+        reads: Sequence[UrgentRead] = (),
+    ) -> tuple[list[AcceptResult | ProtocolError], list[Any]]:
+        """:meth:`accept_many`, then in the same transaction an XREADGROUP of the
+        urgent lane for each of ``reads`` (party, device, count): their raw replies
+        (or errors), in order, for :meth:`Inboxes.received`.
+
+        Why: a device's pump reading its new FLASH after the append is a second write
+        and a second fsync (at idle, 1-2 ms each, and one per device when six pumps'
+        reads reach Redis apart); read in the append's own EXEC, the pending-entries
+        list is written in the same fsync, before any frame leaves.
+        """
         hub = self._router(routed_by)
-        replies = await self.scripts.pipeline([_accept_job(it, hub) for it in items], atomic=True)
-        return [_accept_result(r, it[1]) for it, r in zip(items, replies, strict=True)]
+        jobs = [_accept_job(it, hub) for it in items]
+        then = [_urgent_read(*r) for r in reads] if hub is not None else []
+        replies = await self.scripts.pipeline(jobs, atomic=True, then=then)
+        results = [_accept_result(r, it[1]) for it, r in zip(items, replies, strict=False)]
+        # A read not sent (on a Cluster) found nothing: its pump reads for itself.
+        read = replies[len(jobs) :]
+        return results, read + [None] * (len(reads) - len(read))
 
     async def accept(self, *item: Any) -> AcceptResult:
         """One envelope (``AcceptItem`` fields; lane defaults to routine)."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -244,7 +244,13 @@ class Scripts:
             await self.r.script_load(script.source)
             return await self.r.evalsha(script.sha, len(keys), *keys, *args)
 
-    async def pipeline(self, jobs: Sequence[Job], *, atomic: bool = False) -> list[Any]:
+    async def pipeline(
+        self,
+        jobs: Sequence[Job],
+        *,
+        atomic: bool = False,
+        then: Sequence[Callable[[Any], Any]] = (),
+    ) -> list[Any]:
         """Run ``jobs`` in one pipeline, in order; replies (or errors) in place.
 
         ``atomic`` (MULTI/EXEC): no other client's command runs between the jobs. Why,
@@ -253,15 +259,20 @@ class Scripts:
         them in the log out of the order given. Atomic, the jobs of one script all
         succeed or all fail, and the retry keeps their order.
 
+        ``then``: each queues one more command on the pipeline, run after the jobs in
+        the same transaction (so one fsync covers them all); their replies follow the
+        jobs'. A job retried after NOSCRIPT runs again alone, without them.
+
         redis-py refuses scripts in a Cluster pipeline: there, the jobs on each key
         run one after another (their order is kept) and different keys concurrently.
         """
         if self.cluster:
+            assert not then, "no commands after the jobs on a Cluster"
             return await self._per_key(jobs)
-        if len(jobs) == 1:  # the common single submit: no pipeline object to build
+        if len(jobs) == 1 and not then:  # the common single submit: no pipeline object
             return await self._per_key(jobs)
-        replies = await self._send(jobs, atomic)
-        missing = [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)]
+        replies = await self._send(jobs, atomic, then)
+        missing = [i for i, r in enumerate(replies[: len(jobs)]) if isinstance(r, NoScriptError)]
         if missing:
             for script in {jobs[i][0] for i in missing}:
                 await self.r.script_load(script.source)
@@ -287,7 +298,9 @@ class Scripts:
         await asyncio.gather(*(run(ix) for ix in by_key.values()))
         return replies
 
-    async def _send(self, jobs: Sequence[Job], atomic: bool = False) -> list[Any]:
+    async def _send(
+        self, jobs: Sequence[Job], atomic: bool = False, then: Sequence[Callable[[Any], Any]] = ()
+    ) -> list[Any]:
         pipe = self.r.pipeline(transaction=atomic)
         # Jobs of several scripts (a burst of routine and urgent accepts): if Redis lost
         # one script but not the other, the jobs of the known one would run and the
@@ -299,5 +312,7 @@ class Scripts:
                 pipe.script_load(script.source)
         for script, keys, args in jobs:
             pipe.evalsha(script.sha, len(keys), *keys, *args)
+        for queue in then:
+            queue(pipe)
         replies = list(await pipe.execute(raise_on_error=False))
         return replies[len(scripts) :] if len(scripts) > 1 else replies
