@@ -196,21 +196,35 @@ class DeliveryPump:
                             await self.event.wait()
                 finally:
                     self._parked = False
-                await self._repaid()
+                if await self._repaid():
+                    # The append that borrowed the read failed (Redis away, or its answer
+                    # lost): expected, not a fault of this device's; resend at once, no
+                    # backoff (a read that did reach Redis made entries ours in the PEL).
+                    log.info("delivery to %s: a lent read did not come back", self.device)
+                    resync = True
             except Unavailable as exc:
                 log.warning("delivery to %s paused: %s", self.device, exc)
                 resync = True
                 await backoff.wait()
 
-    async def _repaid(self) -> None:
-        """Take back a lent read and deliver what it found (raises Unavailable: resync)."""
+    async def _repaid(self) -> bool:
+        """Take back a lent read and deliver what it found; True if it failed (resync).
+
+        Raises:
+            Unavailable: Redis answered the read with an error (resync, after a backoff).
+        """
         loan, self._loan = self._loan, None
         if loan is None:
-            return
+            return False
         reply = await loan.back()
+        if loan.failed:
+            return True
+        if reply is None:  # not sent (a Cluster, a script reloaded): the pump reads next
+            return False
         batch = await self.streams.inbox.received(self.party, self.device, ("urgent",), reply)
         self.metrics.inc("hotline_lent_reads_total")
         await self._take(batch)
+        return False
 
     async def _read_new(self) -> bool:
         """Read what the window has room for, urgent first; True if a lane came back full."""

@@ -257,8 +257,8 @@ class Intake:
 
     def _borrow(self, args: Sequence[tuple[Any, ...]]) -> list[Loan]:
         """The parked pumps' urgent reads for the parties urgent appends route to."""
-        if self.lend is None:
-            return []
+        if self.lend is None or self.routed_by is None or not self.streams.log.reads_at_append:
+            return []  # nothing would read for them: a pump woken reads for itself
         parties = {p for a in args if a[6] in ROUTED_AT_APPEND for p in a[5]}
         return self.lend(parties) if parties else []
 

@@ -35,13 +35,14 @@ NOT_READ = "the read lent to an append did not come back"
 class Loan:
     """One urgent read of ``count`` entries for ``device`` of ``party``, lent out."""
 
-    __slots__ = ("_reply", "_wake", "count", "device", "party")
+    __slots__ = ("_reply", "_wake", "count", "device", "failed", "party")
 
     def __init__(self, party: str, device: str, count: int, wake: Callable[[], None]) -> None:
         self.party = party
         self.device = device
         self.count = count
         self._wake = wake  # the pump's: nothing else may wake it (the append may not route)
+        self.failed = False  # settled by fail(): not read, or not known whether it was
         self._reply: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
     def give(self, reply: Any) -> None:
@@ -52,6 +53,8 @@ class Loan:
 
     def fail(self) -> None:
         """Not read, or not known whether it was: the pump resyncs."""
+        if not self._reply.done():
+            self.failed = True
         self.give(Unavailable(NOT_READ))
 
     @property

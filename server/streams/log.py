@@ -81,6 +81,11 @@ class Log:
         self.r = client
         self.scripts = scripts
 
+    @property
+    def reads_at_append(self) -> bool:
+        """Whether :meth:`accept_and_read` can run reads (not on a Cluster: see below)."""
+        return not self.scripts.cluster
+
     def _router(self, routed_by: str | None) -> str | None:
         """Who an append routes as, if it may: never on a Cluster (inboxes in other slots)."""
         return None if self.scripts.cluster else routed_by

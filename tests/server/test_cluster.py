@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hotline.client.events import MessageReceived, ReceiptUpdated
+from hotline.server.appkeys import METRICS
 from hotline.server.local_cluster import LocalCluster
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import client, start_hub
@@ -50,6 +51,18 @@ async def test_delivery_on_three_node_cluster(home: Path, tmp_path: Path) -> Non
                     break
             st = await rs.status(ids[0])
             assert st["HR"]["state"] == "acknowledged"
+            # A FLASH on a Cluster is routed by the router and read by its pump itself:
+            # no read is lent to the append, which cannot read inboxes in other slots
+            # (a lent read not sent came back empty and was counted as one served).
+            res = await rs.send(
+                "BA", "hotline_message", {"text": "f", "lang": "en"}, precedence="FLASH"
+            )
+            assert res.status == "accepted"
+            while True:
+                ev = await asyncio.wait_for(qs["BA"].get(), 20 * TIMEOUT_FACTOR)
+                if isinstance(ev, MessageReceived) and ev.message.id == res.id:
+                    break
+            assert hub_a.app[METRICS].get("hotline_lent_reads_total") == 0
     finally:
         for h in (hub_a, hub_b):
             if h:

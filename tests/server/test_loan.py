@@ -8,8 +8,11 @@ back — a lost loan stalls a device, a failed one must make the pump resend its
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from hotline.protocol import Unavailable
 from hotline.protocol.events import LogEvent
@@ -87,16 +90,19 @@ async def test_a_lent_read_delivers_before_the_pump_reads_anything(
 
 
 async def test_a_failed_loan_makes_the_pump_send_its_pending_again(
-    redis_server: RedisProcess,
+    redis_server: RedisProcess, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The read ran in Redis but its answer was lost: the entry is this device's in the
     PEL and will never come from a '>' read; the pump must resend its pending at once
-    (its poll is 30 s and its reclaim 30 s idle here)."""
+    (its poll is 30 s and its reclaim 30 s idle here) — not after a backoff and a
+    warning, as for a fault: the append that borrowed the read failed, not the pump."""
+    caplog.set_level(logging.INFO, logger="hotline.hub.delivery")
     async with _Watched(Streams.open(redis_server.url)) as w:
         loan, res, _reply = await w.append_with_loan(2)
         loan.fail()
         await wait_until(lambda: w.sent, T, "the FLASH to be sent again")
         assert w.sent[0][0] == res.position
+    assert [r.levelno for r in caplog.records] == [logging.INFO], caplog.text
 
 
 async def test_a_pump_lends_only_when_parked_and_once(redis_server: RedisProcess) -> None:
