@@ -16,7 +16,7 @@ from pathlib import Path
 
 import redis
 
-from .redis_process import RedisProcess, RedisStartError
+from .redis_process import RedisProcess, RedisStartError, free_port
 from .streams import redact
 
 __all__ = ["LocalCluster"]
@@ -43,6 +43,8 @@ class LocalCluster:
                     "2000",
                 ],
                 password=self.password,
+                # a node's bus listens on its port + 10000, which must be a port too
+                port=free_port(below=65536 - 10000),
             )
             for i in range(nodes)
         ]

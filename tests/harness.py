@@ -92,21 +92,28 @@ class InProcessHub:
 
 
 async def start_hub(home: Path, redis_url: str, **overrides: Any) -> InProcessHub:
-    port = overrides.pop("port", None) or free_port()
-    metrics_port = overrides.pop("metrics_port", None) or free_port()
-    settings = Settings.load(
-        home,
-        {"port": port, "redis_url": redis_url, "metrics_port": metrics_port, **overrides},
-        env={},
-    )
-    app = create_app(settings)
+    # Bound before anything else, on a port the kernel picks unless one is asked for: a
+    # port "free a moment ago" can be taken by a parallel test before the hub binds it.
+    hub_sock = bind("127.0.0.1", overrides.pop("port", None) or 0, "a test hub", "another port")
+    metrics_sock = bind("127.0.0.1", overrides.pop("metrics_port", None) or 0, "metrics", "another")
+    port, metrics_port = hub_sock.getsockname()[1], metrics_sock.getsockname()[1]
+    try:
+        settings = Settings.load(
+            home,
+            {"port": port, "redis_url": redis_url, "metrics_port": metrics_port, **overrides},
+            env={},
+        )
+        app = create_app(settings)
+    except BaseException:
+        hub_sock.close()
+        metrics_sock.close()
+        raise
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=2)
     await runner.setup()
-    site = hub_site(runner, bind("127.0.0.1", port, "a test hub", "pick another port"), settings)
-    await site.start()
+    await hub_site(runner, hub_sock, settings).start()
     metrics = web.AppRunner(create_metrics_app(app), handle_signals=False)
     await metrics.setup()
-    await web.SockSite(metrics, bind("127.0.0.1", metrics_port, "metrics", "pick another")).start()
+    await web.SockSite(metrics, metrics_sock).start()
     await asyncio.wait_for(app[appkeys.ROUTER].routed_once.wait(), 10 * TIMEOUT)
     return InProcessHub(runner, port, app, metrics, metrics_port)
 
