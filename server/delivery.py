@@ -76,6 +76,8 @@ class DeliveryPump:
         # the next urgent read (server/loan.py), and the pump reads nothing until it is back.
         self._parked = False
         self._loan: Loan | None = None
+        self._lent: Loan | None = None  # out until settled (what retire() waits for)
+        self.retired = False  # a newer pump of this device reads instead
 
     @property
     def in_flight(self) -> dict[str, float]:
@@ -93,10 +95,18 @@ class DeliveryPump:
     def lend(self) -> Loan | None:
         """This pump's next urgent read, if it is parked with room in the urgent window."""
         room = self.window - len(self.lanes["urgent"])
-        if not self._parked or self._loan is not None or room <= 0:
+        if not self._parked or self._loan is not None or room <= 0 or self.retired:
             return None
-        self._loan = Loan(self.party, self.device, room, self.wake)
+        self._loan = self._lent = Loan(self.party, self.device, room, self.wake)
         return self._loan
+
+    async def retire(self) -> None:
+        """Lend no more, and wait for a read lent out to come back (bounded: its lender
+        settles it on every path). Then whatever it made this device's in the PEL is
+        there before a newer pump of the device sends its pending."""
+        self.retired = True
+        if self._lent is not None:
+            await self._lent.settled_wait()
 
     def acked(self, ids: list[str]) -> None:
         """The device stored these; XACK them (batched, and retried until Redis has it)."""

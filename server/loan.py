@@ -63,4 +63,9 @@ class Loan:
 
     async def back(self) -> Any:
         """Wait for the lender's answer (it always comes: see the module's discipline)."""
-        return await self._reply
+        # shielded: a pump cancelled while waiting must not cancel the reply for others
+        return await asyncio.shield(self._reply)
+
+    async def settled_wait(self) -> None:
+        """Wait until the lender settled it, whatever the answer."""
+        await asyncio.wait({self._reply})

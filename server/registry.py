@@ -22,6 +22,8 @@ class Wakeable(Protocol):
 
     def lend(self) -> Loan | None: ...
 
+    async def supersede(self) -> None: ...
+
     def push_checkpoint(self, light: bytes) -> None: ...
 
     def alert(self, code: str, message: str, at_ms: int) -> None: ...
@@ -35,8 +37,12 @@ class Registry:
     def __init__(self) -> None:
         self._by_party: dict[str, set[Wakeable]] = defaultdict(set)
 
-    def add(self, conn: Wakeable) -> None:
+    def add(self, conn: Wakeable) -> list[Wakeable]:
+        """Register ``conn``; the connections of the same device already here, which it
+        supersedes (one pump per device: see ``DeviceSocket.supersede``)."""
+        same = [c for c in self._by_party[conn.party] if c.device_id == conn.device_id]
         self._by_party[conn.party].add(conn)
+        return same
 
     def remove(self, conn: Wakeable) -> None:
         self._by_party[conn.party].discard(conn)

@@ -42,6 +42,11 @@ from .ws_batch import send_all
 
 __all__ = ["DeviceSocket", "websocket_handler"]
 
+SUPERSEDED = (
+    "this device opened a newer session elsewhere; this one receives no more messages: "
+    "close it, and if the other session is not yours, report the device key compromised"
+)
+
 log = logging.getLogger("hotline.hub.ws")
 RECEIVING = ("officer", "feed", "auditor", "observer")
 REQUEST_QUEUE = 64  # a device's requests read ahead of the worker; the reader then waits
@@ -71,6 +76,7 @@ class DeviceSocket:
         self.device_id = ""
         self.party = ""
         self.pump: DeliveryPump | None = None
+        self._pump_loop: Supervised | None = None  # its deliver loop (not its acks)
         self._ready = asyncio.Event()  # output is queued on the connection
         self._requests: asyncio.Queue[Frame | None] = asyncio.Queue(maxsize=REQUEST_QUEUE)
         self._traced: list[str] = []  # message ids of queued deliveries, when tracing
@@ -82,6 +88,26 @@ class DeviceSocket:
 
     def lend(self) -> Loan | None:
         return self.pump.lend() if self.pump is not None else None
+
+    async def supersede(self) -> None:
+        """A newer session of this device opened: it alone reads the device's deliveries.
+
+        Why: both sessions' pumps read as one consumer (the device), so each new entry
+        went to one of them, and those the old one took (a socket not yet seen dead after
+        a reconnect) waited for the reclaim, 30 s and more, a FLASH included. This
+        session's pump stops reading (a read lent out is waited for first); its acks
+        are still written, and what it had in flight stays pending, which the newer
+        pump sends first. The session itself stays until it closes (its requests, a
+        roster change ending it).
+        """
+        if self.conn.state == "open":  # if this session is alive, someone else has the key
+            self.conn.alert("session_superseded", SUPERSEDED, now_ms())
+            self.kick()
+        if self.pump is None:
+            return
+        await self.pump.retire()
+        if self._pump_loop is not None:
+            await self._pump_loop.stop()
 
     def kick(self) -> None:
         """Something was queued on the connection: the writer sends it."""
@@ -154,9 +180,10 @@ class DeviceSocket:
     async def _serve(self) -> None:
         requests = DeviceRequests(self.app, self.conn, self.kick)
         worker = asyncio.create_task(requests.run(self._requests), name="ws-worker")
-        pumps = self._start_pump(requests)
         registry = self.app[REGISTRY]
-        registry.add(self)
+        for older in registry.add(self):  # first: the newest session reads alone
+            await older.supersede()
+        pumps = self._start_pump(requests)
         self.app[METRICS].set("hotline_connections", len(registry))
         try:
             await self._read()
@@ -191,9 +218,11 @@ class DeviceSocket:
             on_dead_letter=requests.dead_letter,
         )
         requests.pump = self.pump
-        return self.pump.spawn(
+        handles = self.pump.spawn(
             self.app[SUPERVISOR], f"{self.device_id}#{self.conn.conn_id.hex()[:8]}"
         )
+        self._pump_loop = handles[0]
+        return handles
 
     async def _read(self) -> None:
         async for msg in self.ws:

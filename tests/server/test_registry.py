@@ -46,3 +46,12 @@ def test_a_removed_device_is_not_woken() -> None:
     reg.remove(hr)  # a second remove (a connection torn down twice) is harmless
     reg.wake({"HR"})
     assert hr.woken == 0 and len(reg) == 0 and reg.all() == []
+
+
+def test_add_names_the_sessions_of_the_same_device_it_supersedes() -> None:
+    reg = Registry()
+    old, feed = Conn("HR/officer-1", "HR"), Conn("HR/feed-1", "HR")
+    assert reg.add(old) == [] and reg.add(feed) == []
+    new = Conn("HR/officer-1", "HR")
+    assert reg.add(new) == [old]  # not the party's other device
+    assert len(reg) == 3  # the old session stays until it closes (a roster change reaches it)

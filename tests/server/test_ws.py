@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hotline.server.appkeys import REGISTRY
 from hotline.server.redis_process import RedisProcess
 from tests.harness import (
     RawDevice,
+    RawFrame,
     start_hub,
     submit_frame,
 )
@@ -37,3 +39,35 @@ async def test_frames_sent_just_before_a_close_are_still_handled(
         await wait_until(all_accepted, what="all 20 frames sent before the close")
     finally:
         await hub.stop()
+
+
+async def test_a_newer_session_of_a_device_takes_all_its_deliveries(
+    home: Path, redis_server: RedisProcess
+) -> None:
+    """A device reconnects while its old socket still looks alive (a dead link not yet
+    seen). Both sessions' pumps read as one consumer, so each FLASH went to one of them
+    at random, and one taken by the old session waited for the reclaim (30 s here 10
+    min). The newest session alone reads; the old one is told why it hears nothing."""
+    hub = await start_hub(home, redis_server.url, redeliver_idle_ms=600_000)
+    try:
+        async with (
+            RawDevice(hub.url, home, "RS/officer-1") as rs,
+            RawDevice(hub.url, home, "HR/officer-1") as old,
+        ):
+            await wait_until(lambda: len(hub.app[REGISTRY]) == 2, what="both registered")
+            async with RawDevice(hub.url, home, "HR/officer-1") as new:
+                alert = await _next(old, "alert")
+                assert alert["code"] == "session_superseded", alert
+                envs = rs_to_hr(home, 6, "flash", precedence="FLASH")
+                for env in envs:
+                    assert (await rs.submit(env.encode())).type == "accepted"
+                got = [(await _next(new, "deliver"))["index"] for _ in envs]
+                assert got == sorted(set(got))  # all six, once each, in log order
+    finally:
+        await hub.stop()
+
+
+async def _next(dev: RawDevice, ftype: str) -> RawFrame:
+    while (f := await dev.recv(15)).type != ftype:
+        pass
+    return f
