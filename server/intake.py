@@ -221,7 +221,7 @@ class Intake:
     async def _persist(self, b: _Burst, todo: list[tuple[int, Envelope, tuple[Any, ...]]]) -> None:
         if not todo:
             return
-        loans = self._borrow([a for _i, _e, a in todo])
+        loans = self._borrow([(a[5], a[6]) for _i, _e, a in todo])
         try:
             results: list[Any]
             results, reads = await self.streams.log.accept_and_read(
@@ -255,11 +255,12 @@ class Intake:
         if woke and self.on_routed is not None:
             self.on_routed(woke)  # this hub's pumps: at once (others' by the notify stream)
 
-    def _borrow(self, args: Sequence[tuple[Any, ...]]) -> list[Loan]:
-        """The parked pumps' urgent reads for the parties urgent appends route to."""
+    def _borrow(self, appends: Sequence[tuple[Sequence[str], str]]) -> list[Loan]:
+        """The parked pumps' urgent reads for the parties that appends (route_to, lane)
+        route to in their own script."""
         if self.lend is None or self.routed_by is None or not self.streams.log.reads_at_append:
             return []  # nothing would read for them: a pump woken reads for itself
-        parties = {p for a in args if a[6] in ROUTED_AT_APPEND for p in a[5]}
+        parties = {p for route_to, lane in appends if lane in ROUTED_AT_APPEND for p in route_to}
         return self.lend(parties) if parties else []
 
     def _routed(
@@ -319,9 +320,18 @@ class Intake:
             "receipt", now_ms, data, sender=meta.sender, rv=self.roster.current.version
         )
         mid, route_to = rc.message_id.hex(), sorted({meta.sender, rc.party})
-        res = await self.streams.log.record_receipt(
-            mid, rc.device, rc.rank, event, route_to, meta.lane, routed_by=self.routed_by
-        )
+        # a FLASH's receipt routes itself: its parties' parked pumps lend their reads
+        loans = self._borrow([(route_to, meta.lane)])
+        try:
+            res, reads = await self.streams.log.receipt_and_read(
+                mid, rc.device, rc.rank, event, route_to, meta.lane, routed_by=self.routed_by,
+                reads=[(x.party, x.device, x.count) for x in loans],
+            )  # fmt: skip
+            for loan, reply in zip(loans, reads, strict=True):
+                loan.give(reply)
+        finally:  # every loan comes back (see _persist)
+            for loan in loans:
+                loan.fail()
         if res is None:
             return None
         self.metrics.inc("hotline_receipts_total", kind=rc.kind)

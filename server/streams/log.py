@@ -179,15 +179,39 @@ class Log:
         A receipt travels in its message's lane: a FLASH sender waits for it.
         ``routed_by``: as for :meth:`accept_many`.
         """
+        res, _reads = await self.receipt_and_read(
+            mid_hex, device, rank, event, route_to, lane, routed_by=routed_by
+        )
+        return res
+
+    @guarded(UNREACHABLE)
+    async def receipt_and_read(
+        self,
+        mid_hex: str,
+        device: str,
+        rank: int,
+        event: bytes,
+        route_to: Sequence[str],
+        lane: str = "routine",
+        *,
+        routed_by: str | None = None,
+        reads: Sequence[UrgentRead] = (),
+    ) -> tuple[AcceptResult | None, list[Any]]:
+        """:meth:`record_receipt`, with ``reads`` run after it in the same transaction,
+        as in :meth:`accept_and_read` (a FLASH sender's devices read its receipt)."""
         args = ["receipt", "receipt", event, mid_hex, ",".join(route_to), lane, device, rank]
         hub = self._router(routed_by)
-        script, keys, argv = _appending(
-            [LOG, COUNTER, status_key(mid_hex)], args, route_to, lane, "rcpt", hub
-        )
-        new, pos, n, *codes = await self.scripts.call(script, keys, argv)
-        if not new:
-            return None
-        return _appended(pos, n, codes)
+        job = _appending([LOG, COUNTER, status_key(mid_hex)], args, route_to, lane, "rcpt", hub)
+        then = [_urgent_read(*r) for r in reads] if hub is not None else []
+        if then:
+            reply, *read = await self.scripts.pipeline([job], atomic=True, then=then)
+            if isinstance(reply, Exception):
+                raise reply
+        else:
+            reply, read = await self.scripts.call(*job), []
+        new, pos, n, *codes = reply
+        read += [None] * (len(reads) - len(read))  # not sent: their pumps read themselves
+        return (_appended(pos, n, codes) if new else None), read
 
     @guarded(UNREACHABLE)
     async def status(self, mid_hex: str) -> dict[str, int]:

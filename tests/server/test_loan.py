@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
+from hotline.client.events import ReceiptUpdated
 from hotline.protocol import Unavailable
 from hotline.protocol.events import LogEvent
-from hotline.server.appkeys import METRICS
+from hotline.server.appkeys import METRICS, REGISTRY
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import Streams
 from hotline.server.streams.scripts import APPEND_ROUTED
@@ -89,6 +90,26 @@ async def test_a_lent_read_delivers_before_the_pump_reads_anything(
         assert w.pump.metrics.get("hotline_lent_reads_total") == 1
 
 
+async def test_a_flash_receipt_is_read_in_its_own_append(redis_server: RedisProcess) -> None:
+    """A FLASH's receipt routes itself to the sender's party too: its pumps' reads are
+    lent to it, so the sender hears "delivered" without a read (and fsync) of its own."""
+    async with _Watched(Streams.open(redis_server.url)) as w:
+        loan, _res, reply = await w.append_with_loan(3)
+        loan.give(reply)
+        await wait_until(lambda: w.sent and w.pump.parked, T, "the FLASH sent, the pump parked")
+        before, loan = w.reads, w.pump.lend()
+        assert loan is not None
+        ev = LogEvent("receipt", 2, "HUB/hub-1", b"delivered", {}).encode()
+        rc, (reply,) = await w.streams.log.receipt_and_read(
+            f"{3:032x}", "HR/officer-1", 0, ev, ("HR",), "urgent", routed_by="hub-a",
+            reads=[(loan.party, loan.device, loan.count)],
+        )  # fmt: skip
+        assert rc is not None and rc.routed == (1,)
+        loan.give(reply)
+        await wait_until(lambda: len(w.sent) == 2, T, "the receipt to be sent")
+        assert w.sent[1] == (rc.position, before), "the pump read the receipt for itself"
+
+
 async def test_a_failed_loan_makes_the_pump_send_its_pending_again(
     redis_server: RedisProcess, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -122,13 +143,30 @@ async def test_a_flash_to_a_connected_device_uses_its_lent_read(
 ) -> None:
     hub = await start_hub(home, redis_server.url)
     try:
-        async with rs_and_hr(home, hub.url, "m1") as (rs, _hr, q):
+        async with rs_and_hr(home, hub.url, "m1") as (rs, hr, q):
             res = await rs.send(
                 "HR", "hotline_message", {"text": "m2", "lang": "en"}, precedence="FLASH"
             )
             assert res.status == "accepted"
             assert await texts_until(q, "m2", T) == ["m2"]
             assert hub.app[METRICS].get("hotline_lent_reads_total") >= 1
+            # its acknowledgement (urgent too) borrows the parked pumps' reads as well
+            log, lent = hub.streams.log, []
+            real = log.receipt_and_read
+
+            async def watched(*a: Any, **kw: Any) -> Any:
+                lent.append(len(kw["reads"]))
+                return await real(*a, **kw)
+
+            log.receipt_and_read = watched  # type: ignore[method-assign]
+            socks = hub.app[REGISTRY].all()
+            await wait_until(lambda: all(s.pump.parked for s in socks), T, "pumps parked")
+            rq = rs.subscribe()
+            assert await hr.acknowledge(res.id)
+            while not (isinstance(ev := await asyncio.wait_for(rq.get(), T), ReceiptUpdated)
+                       and ev.kind == "acknowledged"):  # fmt: skip
+                pass
+            assert lent and lent[-1] >= 1, lent
     finally:
         await hub.stop()
 
