@@ -87,6 +87,38 @@ def _attack(res: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _ceilings(res: dict[str, Any]) -> dict[str, Any]:
+    """What no implementation of this design can pass on this machine, from this run's
+    own figures: where a target lies beyond its ceiling, the target is out of reach
+    here, not merely missed.
+
+    - hub CPU vs floor: the floor (verify + frame writes) plus Redis's own CPU for the
+      same messages (the durable log the design requires), the hub's Python at zero;
+    - hub-only msgs/s vs JetStream: one core doing only the verify and Redis's work;
+    - two hubs: every core of the machine busy at the one-hub run's CPU per message
+      (hubs, Redis and the load generators together), i.e. perfect scaling;
+    - audit: every core doing nothing but the two signature verifies of each entry.
+    """
+    one, fl = res.get("hub_only") or {}, res.get("hub_floor") or {}
+    floor_us, redis_us = fl.get("us_per_msg"), one.get("redis_us_per_msg")
+    verify_us, jsr = fl.get("ed25519_verify_us"), _get(res, "jetstream_like_for_like", "msgs_per_s")
+    cores = _get(res, "machine", "cores")
+    busy = [one.get("server_cores_busy"), one.get("loadgen_cores_busy")]
+    ok = all(isinstance(v, int | float) for v in (floor_us, redis_us, verify_us))
+    return {
+        "hub_cpu_vs_floor_ceiling": _ratio(floor_us + redis_us, floor_us, 2) if ok else None,  # type: ignore[operator]
+        "hub_only_vs_jetstream_ceiling": _ratio(1e6 / (verify_us + redis_us), jsr, 2)  # type: ignore[operator]
+        if ok
+        else None,
+        "hub_only_two_hubs_ceiling": _ratio(cores, sum(busy), 2)
+        if all(isinstance(v, int | float) for v in busy)
+        else None,
+        "audit_verify_ceiling_per_s_all_cores": _get(
+            res, "components", "audit", "floor_per_s_all_cores"
+        ),
+    }
+
+
 def headline(res: dict[str, Any]) -> dict[str, Any]:
     """The flat figures of latest.json; null ones are explained under `null_because`."""
     out: dict[str, Any] = {**_e2e(res), **_hub_only(res)}
@@ -100,6 +132,7 @@ def headline(res: dict[str, Any]) -> dict[str, Any]:
     out["osce57_envelope_bytes"] = _get(res, "osce57", "envelope_bytes")
     out["osce57_msgs_per_s"] = _get(res, "osce57", "hub_only", "sustained_msgs_per_s")
     out |= _attack(res)
+    out |= _ceilings(res)
     out["machine"] = res.get("machine")
     out["null_because"] = {
         k: REASONS.get(k, "its scenario did not run in this mode (see --help)")
@@ -239,6 +272,7 @@ def table(x: dict[str, Any]) -> str:
         f"| {a} | {_fmt(b)} | {c} | {t} |"
         for a, b, c, t in _hub_rows(x) + _client_rows(x) + _e2e_rows(x) + _attack_rows(x)
     ]
+    out += _ceiling_lines(x)
     for title, path in (
         ("FLASH per hop, hub only, idle", ("hub_flash_idle", "per_hop")),
         ("FLASH per hop, end to end, idle", ("flash_idle", "per_hop")),
@@ -251,3 +285,25 @@ def table(x: dict[str, Any]) -> str:
         out += ["", "Not measured in this run:"]
         out += [f"- `{k}`: {why}" for k, why in x["null_because"].items()]
     return "\n".join(out) + "\n"
+
+
+def _ceiling_lines(x: dict[str, Any]) -> list[str]:
+    """Each target beside the most this design could reach here (see ``_ceilings``)."""
+    rows = [
+        ("hub CPU / floor, the hub's own Python at zero", "hub_cpu_vs_floor_ceiling", "≤ 3", "le"),
+        ("hub only / JetStream, the hub doing only its verify", "hub_only_vs_jetstream_ceiling",
+         "≥ 1", "ge"),
+        ("two hubs / one hub, every core busy, perfect scaling", "hub_only_two_hubs_ceiling",
+         "≥ 1.7", "ge"),
+        ("audit entries/s, every core doing only the two verifies per entry",
+         "audit_verify_ceiling_per_s_all_cores", "≥ 20,000", "ge"),
+    ]  # fmt: skip
+    targets = {"hub_cpu_vs_floor_ceiling": 3, "hub_only_vs_jetstream_ceiling": 1,
+               "hub_only_two_hubs_ceiling": 1.7, "audit_verify_ceiling_per_s_all_cores": 20_000}  # fmt: skip
+    out = ["", "Ceilings of this design on this machine, from this run's own figures:", ""]
+    out += ["| ceiling | value | target | reachable here? |", "|---|---|---|---|"]
+    for what, key, target, way in rows:
+        v, t = x.get(key), targets[key]
+        reach = "–" if v is None else ("yes" if (v <= t if way == "le" else v >= t) else "no")
+        out.append(f"| {what} | {_fmt(v)} | {target} | {reach} |")
+    return out

@@ -1,7 +1,9 @@
-"""Which devices are connected to this hub, so routed parties can be woken."""
+"""Which devices are connected to this hub, so routed parties can be woken, and which
+session of each device reads its deliveries."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from typing import Protocol
 
@@ -18,11 +20,18 @@ class Wakeable(Protocol):
     device_id: str
     party: str
 
+    @property
+    def reading(self) -> bool:
+        """Whether this session's pump reads the device's deliveries."""
+        ...
+
     def wake(self) -> None: ...
 
     def lend(self) -> Loan | None: ...
 
     async def supersede(self) -> None: ...
+
+    async def resume(self) -> bool: ...
 
     def push_checkpoint(self, light: bytes) -> None: ...
 
@@ -32,20 +41,51 @@ class Wakeable(Protocol):
 
 
 class Registry:
-    """Connected devices by party; ``wake(parties)`` pokes their delivery pumps."""
+    """Connected devices by party; ``wake(parties)`` pokes their delivery pumps.
+
+    One reader per device: every session's pump would read as the same consumer (the
+    device), so each new entry went to one of them, and those a dead-but-not-yet-closed
+    socket took waited for the reclaim (30 s; a FLASH included), while two live
+    sessions (a console and a command-line run of the same device) split its messages.
+    The newest session reads (:meth:`read_for`); when the reader leaves, the newest
+    open session left takes over (:meth:`hand_over`). Both run under the device's lock,
+    so three sessions arriving together still end with one reader.
+    """
 
     def __init__(self) -> None:
-        self._by_party: dict[str, set[Wakeable]] = defaultdict(set)
+        # insertion-ordered: the last session of a device in its party's map is its newest
+        self._by_party: dict[str, dict[Wakeable, None]] = defaultdict(dict)
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    def add(self, conn: Wakeable) -> list[Wakeable]:
-        """Register ``conn``; the connections of the same device already here, which it
-        supersedes (one pump per device: see ``DeviceSocket.supersede``)."""
-        same = [c for c in self._by_party[conn.party] if c.device_id == conn.device_id]
-        self._by_party[conn.party].add(conn)
-        return same
+    def add(self, conn: Wakeable) -> None:
+        self._by_party[conn.party][conn] = None
 
     def remove(self, conn: Wakeable) -> None:
-        self._by_party[conn.party].discard(conn)
+        self._by_party[conn.party].pop(conn, None)
+
+    def sessions(self, party: str, device: str) -> list[Wakeable]:
+        """The device's registered sessions, oldest first."""
+        return [c for c in self._by_party.get(party, {}) if c.device_id == device]
+
+    async def read_for(self, conn: Wakeable) -> None:
+        """Make ``conn`` (registered) the only session reading its device's deliveries."""
+        async with self._locks[conn.device_id]:
+            if conn not in self._by_party.get(conn.party, {}):
+                return  # it left while waiting: the hand-over after it decides
+            for c in self.sessions(conn.party, conn.device_id):
+                if c is not conn and c.reading:
+                    await c.supersede()
+            await conn.resume()
+
+    async def hand_over(self, party: str, device: str) -> None:
+        """A session of ``device`` left: if none of those left reads, the newest open one does."""
+        async with self._locks[device]:
+            left = self.sessions(party, device)
+            if any(c.reading for c in left):
+                return
+            for c in reversed(left):
+                if await c.resume():
+                    return
 
     def wake(self, parties: set[str]) -> None:
         for p in parties:

@@ -43,9 +43,16 @@ from .ws_batch import send_all
 __all__ = ["DeviceSocket", "websocket_handler"]
 
 SUPERSEDED = (
-    "this device opened a newer session elsewhere; this one receives no more messages: "
-    "close it, and if the other session is not yours, report the device key compromised"
+    "another session of this device opened (a second console, or a command-line run); "
+    "messages go to the newest session until it closes. If none of them is yours, "
+    "report the device key compromised"
 )
+
+
+async def _retire(pump: DeliveryPump, loop: Supervised) -> None:
+    await pump.retire()
+    await loop.stop()
+
 
 log = logging.getLogger("hotline.hub.ws")
 RECEIVING = ("officer", "feed", "auditor", "observer")
@@ -76,7 +83,10 @@ class DeviceSocket:
         self.device_id = ""
         self.party = ""
         self.pump: DeliveryPump | None = None
-        self._pump_loop: Supervised | None = None  # its deliver loop (not its acks)
+        self._pump_loop: Supervised | None = None  # its deliver loop, while it reads
+        self._acks: Supervised | None = None  # its ack loop (runs on when superseded)
+        self._retiring: asyncio.Future[None] | None = None
+        self._device_requests: DeviceRequests | None = None
         self._ready = asyncio.Event()  # output is queued on the connection
         self._requests: asyncio.Queue[Frame | None] = asyncio.Queue(maxsize=REQUEST_QUEUE)
         self._traced: list[str] = []  # message ids of queued deliveries, when tracing
@@ -89,25 +99,43 @@ class DeviceSocket:
     def lend(self) -> Loan | None:
         return self.pump.lend() if self.pump is not None else None
 
-    async def supersede(self) -> None:
-        """A newer session of this device opened: it alone reads the device's deliveries.
+    @property
+    def reading(self) -> bool:
+        return self._pump_loop is not None
 
-        Why: both sessions' pumps read as one consumer (the device), so each new entry
-        went to one of them, and those the old one took (a socket not yet seen dead after
-        a reconnect) waited for the reclaim, 30 s and more, a FLASH included. This
-        session's pump stops reading (a read lent out is waited for first); its acks
-        are still written, and what it had in flight stays pending, which the newer
-        pump sends first. The session itself stays until it closes (its requests, a
-        roster change ending it).
+    async def supersede(self) -> None:
+        """A newer session of this device reads its deliveries now (server/registry.py).
+
+        This session's pump stops reading: a read lent out is waited for first, so what
+        it made the device's in the PEL is there before the newer pump sends the pending
+        (it sends them first). Its acks are still written; the session stays until it
+        closes, and reads again if it is the newest left when the reader leaves.
         """
-        if self.conn.state == "open":  # if this session is alive, someone else has the key
+        loop, self._pump_loop = self._pump_loop, None
+        if loop is None or self.pump is None:
+            return
+        if self.conn.state == "open":  # a dead link hears nothing; a live session is told
             self.conn.alert("session_superseded", SUPERSEDED, now_ms())
             self.kick()
-        if self.pump is None:
-            return
-        await self.pump.retire()
-        if self._pump_loop is not None:
-            await self._pump_loop.stop()
+        # shielded: cancelled half-way, it must still finish before anyone reads again
+        self._retiring = asyncio.ensure_future(_retire(self.pump, loop))
+        await asyncio.shield(self._retiring)
+
+    async def resume(self) -> bool:
+        """Read this device's deliveries (a new pump; it sends the pending first)."""
+        if self._retiring is not None:
+            await asyncio.shield(self._retiring)
+        device = self.conn.device
+        if self.conn.state != "open" or self._pump_loop is not None or device is None:
+            return False
+        if device.role not in RECEIVING or self._device_requests is None:
+            return False
+        if self._acks is not None:  # the acks of the pump it had before: written, stopped
+            await self._acks.stop()
+            if self.pump is not None:
+                await self._device_requests.flush_acks(self.pump)
+        self._start_pump(self._device_requests)
+        return True
 
     def kick(self) -> None:
         """Something was queued on the connection: the writer sends it."""
@@ -178,13 +206,14 @@ class DeviceSocket:
             self.conn.alert("integrity_alarm", alarm, now_ms())
 
     async def _serve(self) -> None:
-        requests = DeviceRequests(self.app, self.conn, self.kick)
+        requests = self._device_requests = DeviceRequests(self.app, self.conn, self.kick)
         worker = asyncio.create_task(requests.run(self._requests), name="ws-worker")
         registry = self.app[REGISTRY]
-        for older in registry.add(self):  # first: the newest session reads alone
-            await older.supersede()
-        pumps = self._start_pump(requests)
+        registry.add(self)
         self.app[METRICS].set("hotline_connections", len(registry))
+        # a task: the device's frames are read meanwhile (an older session's lent read
+        # may take a moment to come back before this one may read)
+        reader = asyncio.create_task(registry.read_for(self), name="ws-reader")
         try:
             await self._read()
             # Frames the device sent before it closed (a last receipt, an ack) were read:
@@ -196,14 +225,17 @@ class DeviceSocket:
         finally:
             registry.remove(self)
             self.app[METRICS].set("hotline_connections", len(registry))
-            for h in pumps:
-                await h.stop()
+            reader.cancel()
+            await asyncio.wait({reader})
+            await self.supersede()  # stops its reading (no alert: the session is closed)
+            if self._acks is not None:
+                await self._acks.stop()
             worker.cancel()
+            # whatever this session got to (reading, or superseding the reader before it
+            # was cut short), the newest open session left reads now
+            await registry.hand_over(self.party, self.device_id)
 
-    def _start_pump(self, requests: DeviceRequests) -> list[Supervised]:
-        device = self.conn.device
-        if device is None or device.role not in RECEIVING:
-            return []
+    def _start_pump(self, requests: DeviceRequests) -> None:
         s = self.app[SETTINGS]
         self.pump = DeliveryPump(
             requests.streams,
@@ -221,8 +253,7 @@ class DeviceSocket:
         handles = self.pump.spawn(
             self.app[SUPERVISOR], f"{self.device_id}#{self.conn.conn_id.hex()[:8]}"
         )
-        self._pump_loop = handles[0]
-        return handles
+        self._pump_loop, self._acks = handles
 
     async def _read(self) -> None:
         async for msg in self.ws:

@@ -48,10 +48,51 @@ def test_a_removed_device_is_not_woken() -> None:
     assert hr.woken == 0 and len(reg) == 0 and reg.all() == []
 
 
-def test_add_names_the_sessions_of_the_same_device_it_supersedes() -> None:
+@dataclass(eq=False)
+class Session(Conn):
+    open: bool = True
+    reading: bool = False
+    superseded: int = 0
+
+    async def supersede(self) -> None:
+        self.superseded += self.reading
+        self.reading = False
+
+    async def resume(self) -> bool:
+        if not self.open or self.reading:
+            return False
+        self.reading = True
+        return True
+
+
+async def test_the_newest_session_of_a_device_reads_and_the_newest_left_takes_over() -> None:
     reg = Registry()
-    old, feed = Conn("HR/officer-1", "HR"), Conn("HR/feed-1", "HR")
-    assert reg.add(old) == [] and reg.add(feed) == []
-    new = Conn("HR/officer-1", "HR")
-    assert reg.add(new) == [old]  # not the party's other device
-    assert len(reg) == 3  # the old session stays until it closes (a roster change reaches it)
+    console, feed = Session("HR/officer-1", "HR"), Session("HR/feed-1", "HR")
+    for s in (console, feed):
+        reg.add(s)
+        await reg.read_for(s)
+    assert console.reading and feed.reading  # two devices: a reader each
+    cli = Session("HR/officer-1", "HR")  # a command-line run of the console's device
+    reg.add(cli)
+    await reg.read_for(cli)
+    assert cli.reading and not console.reading and feed.reading and console.superseded == 1
+    reg.remove(cli)
+    await reg.hand_over("HR", "HR/officer-1")
+    assert console.reading  # the live console is not left deaf
+    await reg.hand_over("HR", "HR/officer-1")
+    assert console.superseded == 1  # someone reads already: nothing changes
+
+
+async def test_a_session_that_left_does_not_take_over_and_a_closed_one_is_passed_over() -> None:
+    reg = Registry()
+    old, dead, new = (Session("HR/officer-1", "HR") for _ in range(3))
+    for s in (old, dead):
+        reg.add(s)
+    await reg.read_for(old)
+    await reg.read_for(new)  # never registered (it left before its turn): nothing
+    assert old.reading and not new.reading
+    dead.open = False  # closing, still registered
+    reg.remove(old)
+    old.reading = False
+    await reg.hand_over("HR", "HR/officer-1")
+    assert not dead.reading  # nobody open is left to read
