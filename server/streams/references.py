@@ -11,9 +11,12 @@ dead-letter stream and acknowledged, never delivered; the caller alerts on it.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from typing import Any
+
+from hotline.protocol import Unavailable
 
 from .cache import LogRecord, PayloadCache
 from .errors import guarded
@@ -60,6 +63,8 @@ class References:
         self.r = client
         self.log = log
         self.cache = cache
+        # log ids being read from Redis now, and the record each read will give
+        self._reading: dict[str, asyncio.Future[LogRecord | None]] = {}
 
     @guarded(UNREACHABLE)
     async def resolve(self, party: str, device: str, raw: Sequence[Raw]) -> InboxBatch:
@@ -84,15 +89,51 @@ class References:
         return batch
 
     async def _records(self, ids: set[str]) -> dict[str, LogRecord]:
+        """The records of ``ids`` that exist: the cache's, then one read for the rest.
+
+        A miss already being read by another pump of this hub is waited for, not read
+        again. Why: a pump is woken per party, so the devices of a hub that did not
+        route an entry (another hub's router did) all missed it at once and each read
+        the same 19 KB entry back from Redis and decoded it.
+        """
         found: dict[str, LogRecord] = {}
         for i in ids:
             if (hit := self.cache.get(i)) is not None:
                 found[i] = hit
         missing = [i for i in ids if i not in found and STREAM_ID.fullmatch(i)]
-        for i, entry in (await self.log.entries(missing)).items():
-            found[i] = LogRecord.of(entry)
-            self.cache.put(found[i])
+        theirs = {i: self._reading[i] for i in missing if i in self._reading}
+        mine = [i for i in missing if i not in theirs]
+        if mine:
+            await self._read(mine, found)
+        for i, fut in theirs.items():
+            # shielded: this pump cancelled must not cancel the read the others wait on
+            if (rec := await asyncio.shield(fut)) is not None:
+                found[i] = rec
         return found
+
+    async def _read(self, ids: list[str], found: dict[str, LogRecord]) -> None:
+        """Read ``ids`` from the log into ``found`` and the cache; others may wait on it."""
+        loop = asyncio.get_running_loop()
+        futs = {i: loop.create_future() for i in ids}
+        self._reading.update(futs)
+        failed: BaseException | None = None
+        try:
+            for i, entry in (await self.log.entries(ids)).items():
+                found[i] = LogRecord.of(entry)
+                self.cache.put(found[i])
+        except BaseException as exc:
+            failed = exc
+            raise
+        finally:
+            for i, fut in futs.items():
+                if self._reading.get(i) is fut:
+                    del self._reading[i]
+                if failed is None:
+                    fut.set_result(found.get(i))  # None: no such entry (foreign)
+                else:  # not "no such entry": those waiting fail too, and resync
+                    err = failed if isinstance(failed, Exception) else Unavailable(UNREACHABLE)
+                    fut.set_exception(err)
+                    fut.exception()  # retrieved: nobody may be waiting
 
     async def _dead_letter(self, party: str, device: str, foreign: Sequence[Foreign]) -> None:
         """Keep each foreign reference aside (without any payload) and ack it: one trip."""

@@ -9,9 +9,14 @@ log's ids — is never delivered (the router's side: ``test_routing.py``).
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+from hotline.protocol import Unavailable
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams import LOG, Streams, dlq_key, inbox_key
 from tests.server.streams.helpers import DEV, accept_and_route
+from tests.waits import wait_until
 
 
 async def test_inboxes_hold_references_and_pumps_read_the_log(
@@ -86,3 +91,59 @@ async def test_references_the_router_cannot_have_written_are_foreign(s: Streams)
     reasons = [f.reason for f in hr.foreign]
     assert len(reasons) == 4 and "in the routine lane" in reasons[0], reasons
     assert any("leaf index" in r for r in reasons) and any("message id" in r for r in reasons)
+
+
+async def _cold_reads_of_three_parties(cold: Streams, gate: asyncio.Event) -> list[Any]:
+    """HR's, BA's and RS's pumps on a hub that did not route the entry, all at once."""
+    for p in ("HR", "BA", "RS"):
+        await cold.inbox.ensure_group(p, f"{p}/officer-1")
+    calls: list[list[str]] = []
+    real = cold.log.entries
+
+    async def counted(ids: Any) -> Any:
+        calls.append(list(ids))
+        await gate.wait()  # every pump has missed by now
+        return await real(ids)
+
+    cold.log.entries = counted  # type: ignore[method-assign]
+    reads = [
+        asyncio.create_task(cold.inbox.read(p, f"{p}/officer-1", 10)) for p in ("HR", "BA", "RS")
+    ]
+    await wait_until(lambda: cold.cache.misses >= 3, what="every pump to miss the entry")
+    gate.set()
+    return [calls, *await asyncio.gather(*reads, return_exceptions=True)]
+
+
+async def test_pumps_missing_the_same_entry_at_once_share_one_read(
+    s: Streams, redis_server: RedisProcess
+) -> None:
+    payload = b"sealed envelope " * 1200
+    pos = await accept_and_route(s, "e" * 32, payload)
+    cold = Streams.open(redis_server.url)  # another hub: its cache never saw the entry
+    try:
+        calls, *batches = await _cold_reads_of_three_parties(cold, asyncio.Event())
+        assert calls == [[pos]], "each pump read the entry back for itself"
+        assert [[e.data for e in b.entries] for b in batches] == [[payload]] * 3
+    finally:
+        await cold.close()
+
+
+async def test_a_shared_read_that_fails_fails_every_pump_waiting_not_as_foreign(
+    s: Streams, redis_server: RedisProcess
+) -> None:
+    pos = await accept_and_route(s, "f" * 32, b"payload")
+    cold = Streams.open(redis_server.url)
+    try:
+        real = cold.log.entries
+
+        async def down(ids: Any) -> Any:
+            await real(ids)
+            raise Unavailable("the log is not reachable")
+
+        cold.log.entries = down  # type: ignore[method-assign]
+        _calls, *got = await _cold_reads_of_three_parties(cold, asyncio.Event())
+        assert all(isinstance(g, Unavailable) for g in got), got  # they resync: nothing lost
+        assert await s.raw.xlen(dlq_key("HR")) == 0  # and nothing was dead-lettered
+        assert pos
+    finally:
+        await cold.close()
