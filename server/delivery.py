@@ -76,7 +76,7 @@ class DeliveryPump:
         # the next urgent read (server/loan.py), and the pump reads nothing until it is back.
         self._parked = False
         self._loan: Loan | None = None
-        self._lent: Loan | None = None  # out until settled (what retire() waits for)
+        self._lent: Loan | None = None  # out until settled (what lent_back() waits for)
         self.retired = False  # a newer pump of this device reads instead
 
     @property
@@ -100,13 +100,26 @@ class DeliveryPump:
         self._loan = self._lent = Loan(self.party, self.device, room, self.wake)
         return self._loan
 
-    async def retire(self) -> None:
-        """Lend no more, and wait for a read lent out to come back (bounded: its lender
-        settles it on every path). Then whatever it made this device's in the PEL is
-        there before a newer pump of the device sends its pending."""
+    def retire(self) -> None:
+        """Lend no more reads (a newer pump of this device reads instead, or its session
+        is closing)."""
         self.retired = True
-        if self._lent is not None:
-            await self._lent.settled_wait()
+
+    async def lent_back(self, timeout: float) -> bool:
+        """Wait at most ``timeout`` s for a read lent out to come back; False if it did not.
+
+        Why: what the read made this device's in the PEL must be there before another
+        pump of the device sends its pending. Bounded, because the lender settles it in
+        a ``finally`` that waits on Redis (its socket timeout: 5 s).
+        """
+        if self._lent is None or self._lent.settled:
+            return True
+        try:
+            async with asyncio.timeout(timeout):
+                await self._lent.settled_wait()
+        except TimeoutError:
+            return False
+        return True
 
     def acked(self, ids: list[str]) -> None:
         """The device stored these; XACK them (batched, and retried until Redis has it)."""

@@ -4,6 +4,7 @@ session of each device reads its deliveries."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from typing import Protocol
 
@@ -12,6 +13,8 @@ from hotline.protocol import Roster
 from .loan import Loan
 
 __all__ = ["Registry", "Wakeable"]
+
+log = logging.getLogger("hotline.hub.registry")
 
 
 class Wakeable(Protocol):
@@ -48,8 +51,9 @@ class Registry:
     socket took waited for the reclaim (30 s; a FLASH included), while two live
     sessions (a console and a command-line run of the same device) split its messages.
     The newest session reads (:meth:`read_for`); when the reader leaves, the newest
-    open session left takes over (:meth:`hand_over`). Both run under the device's lock,
-    so three sessions arriving together still end with one reader.
+    open session left takes over (:meth:`leave`). Both run under the device's lock, so
+    three sessions arriving together still end with one reader, and a session stops
+    reading before it leaves (no one starts reading while its last read is in flight).
     """
 
     def __init__(self) -> None:
@@ -71,20 +75,24 @@ class Registry:
         """Make ``conn`` (registered) the only session reading its device's deliveries."""
         async with self._locks[conn.device_id]:
             if conn not in self._by_party.get(conn.party, {}):
-                return  # it left while waiting: the hand-over after it decides
+                return  # it left while waiting: the hand-over after it decided
             for c in self.sessions(conn.party, conn.device_id):
                 if c is not conn and c.reading:
                     await c.supersede()
-            await conn.resume()
+            await _resume(conn)
 
-    async def hand_over(self, party: str, device: str) -> None:
-        """A session of ``device`` left: if none of those left reads, the newest open one does."""
-        async with self._locks[device]:
-            left = self.sessions(party, device)
+    async def leave(self, conn: Wakeable) -> None:
+        """``conn`` is ending: it stops reading and leaves; if it was the reader, the
+        newest open session of the device left reads (its pump sends the pending first,
+        what ``conn`` read among them)."""
+        async with self._locks[conn.device_id]:
+            await conn.supersede()
+            self.remove(conn)
+            left = self.sessions(conn.party, conn.device_id)
             if any(c.reading for c in left):
                 return
             for c in reversed(left):
-                if await c.resume():
+                if await _resume(c):
                     return
 
     def wake(self, parties: set[str]) -> None:
@@ -112,3 +120,12 @@ class Registry:
 
     def all(self) -> list[Wakeable]:
         return [c for v in self._by_party.values() for c in v]
+
+
+async def _resume(conn: Wakeable) -> bool:
+    """``conn.resume()``; a failure is logged (the next session left may read instead)."""
+    try:
+        return await conn.resume()
+    except Exception:
+        log.exception("ALERT %s could not start reading its deliveries", conn.device_id)
+        return False

@@ -49,9 +49,23 @@ SUPERSEDED = (
 )
 
 
+#: how long a pump that stops reading waits for a read it lent out (above Redis's 5 s
+#: socket timeout, which bounds the lender's own wait)
+LOAN_WAIT_S = 10.0
+
+
 async def _retire(pump: DeliveryPump, loop: Supervised) -> None:
-    await pump.retire()
+    """Stop a pump reading: its loop first (it reads nothing more, not even after its
+    loan comes back), then wait for the loan, so the PEL holds all it read."""
+    pump.retire()
     await loop.stop()
+    if not await pump.lent_back(LOAN_WAIT_S):
+        log.warning(
+            "a read lent by %s's pump did not come back in %.0f s: what it read is "
+            "resent after the idle timeout",
+            pump.device,
+            LOAN_WAIT_S,
+        )
 
 
 log = logging.getLogger("hotline.hub.ws")
@@ -86,6 +100,8 @@ class DeviceSocket:
         self._pump_loop: Supervised | None = None  # its deliver loop, while it reads
         self._acks: Supervised | None = None  # its ack loop (runs on when superseded)
         self._retiring: asyncio.Future[None] | None = None
+        self._left = False  # its session is ending: it may not read again
+        self._pumps_started = 0
         self._device_requests: DeviceRequests | None = None
         self._ready = asyncio.Event()  # output is queued on the connection
         self._requests: asyncio.Queue[Frame | None] = asyncio.Queue(maxsize=REQUEST_QUEUE)
@@ -104,17 +120,16 @@ class DeviceSocket:
         return self._pump_loop is not None
 
     async def supersede(self) -> None:
-        """A newer session of this device reads its deliveries now (server/registry.py).
+        """Stop reading the device's deliveries (server/registry.py, under its lock): a
+        newer session reads now, or this one is leaving.
 
-        This session's pump stops reading: a read lent out is waited for first, so what
-        it made the device's in the PEL is there before the newer pump sends the pending
-        (it sends them first). Its acks are still written; the session stays until it
-        closes, and reads again if it is the newest left when the reader leaves.
+        Its acks are still written; what it had in flight stays pending, and the next
+        reader sends the pending first. A live session superseded is told.
         """
         loop, self._pump_loop = self._pump_loop, None
         if loop is None or self.pump is None:
             return
-        if self.conn.state == "open":  # a dead link hears nothing; a live session is told
+        if self.conn.state == "open" and not self._left:
             self.conn.alert("session_superseded", SUPERSEDED, now_ms())
             self.kick()
         # shielded: cancelled half-way, it must still finish before anyone reads again
@@ -125,16 +140,18 @@ class DeviceSocket:
         """Read this device's deliveries (a new pump; it sends the pending first)."""
         if self._retiring is not None:
             await asyncio.shield(self._retiring)
-        device = self.conn.device
-        if self.conn.state != "open" or self._pump_loop is not None or device is None:
+        device, requests = self.conn.device, self._device_requests
+        if self._left or self.conn.state != "open" or self._pump_loop is not None:
             return False
-        if device.role not in RECEIVING or self._device_requests is None:
+        if device is None or device.role not in RECEIVING or requests is None:
             return False
         if self._acks is not None:  # the acks of the pump it had before: written, stopped
             await self._acks.stop()
             if self.pump is not None:
-                await self._device_requests.flush_acks(self.pump)
-        self._start_pump(self._device_requests)
+                await requests.flush_acks(self.pump)
+            if self._left:  # it began to leave meanwhile
+                return False
+        self._start_pump(requests)
         return True
 
     def kick(self) -> None:
@@ -223,17 +240,17 @@ class DeviceSocket:
             if self.pump is not None:
                 await requests.flush_acks(self.pump)
         finally:
-            registry.remove(self)
-            self.app[METRICS].set("hotline_connections", len(registry))
+            self._left = True
+            if self.pump is not None:
+                self.pump.retire()  # lends nothing more from now
             reader.cancel()
             await asyncio.wait({reader})
-            await self.supersede()  # stops its reading (no alert: the session is closed)
+            # under the device's lock: stop reading, leave, the newest open session reads
+            await registry.leave(self)
+            self.app[METRICS].set("hotline_connections", len(registry))
             if self._acks is not None:
                 await self._acks.stop()
             worker.cancel()
-            # whatever this session got to (reading, or superseding the reader before it
-            # was cut short), the newest open session left reads now
-            await registry.hand_over(self.party, self.device_id)
 
     def _start_pump(self, requests: DeviceRequests) -> None:
         s = self.app[SETTINGS]
@@ -250,9 +267,9 @@ class DeviceSocket:
             on_dead_letter=requests.dead_letter,
         )
         requests.pump = self.pump
-        handles = self.pump.spawn(
-            self.app[SUPERVISOR], f"{self.device_id}#{self.conn.conn_id.hex()[:8]}"
-        )
+        self._pumps_started += 1  # a resumed session's pump is named apart from the last
+        tag = f"{self.device_id}#{self.conn.conn_id.hex()[:8]}.{self._pumps_started}"
+        handles = self.pump.spawn(self.app[SUPERVISOR], tag)
         self._pump_loop, self._acks = handles
 
     async def _read(self) -> None:

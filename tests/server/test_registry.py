@@ -76,11 +76,10 @@ async def test_the_newest_session_of_a_device_reads_and_the_newest_left_takes_ov
     reg.add(cli)
     await reg.read_for(cli)
     assert cli.reading and not console.reading and feed.reading and console.superseded == 1
-    reg.remove(cli)
-    await reg.hand_over("HR", "HR/officer-1")
-    assert console.reading  # the live console is not left deaf
-    await reg.hand_over("HR", "HR/officer-1")
-    assert console.superseded == 1  # someone reads already: nothing changes
+    await reg.leave(cli)
+    assert console.reading and not cli.reading  # the live console is not left deaf
+    await reg.leave(feed)
+    assert console.superseded == 1  # it reads already: nothing changes for it
 
 
 async def test_a_session_that_left_does_not_take_over_and_a_closed_one_is_passed_over() -> None:
@@ -92,7 +91,5 @@ async def test_a_session_that_left_does_not_take_over_and_a_closed_one_is_passed
     await reg.read_for(new)  # never registered (it left before its turn): nothing
     assert old.reading and not new.reading
     dead.open = False  # closing, still registered
-    reg.remove(old)
-    old.reading = False
-    await reg.hand_over("HR", "HR/officer-1")
-    assert not dead.reading  # nobody open is left to read
+    await reg.leave(old)
+    assert not old.reading and not dead.reading  # nobody open is left to read
