@@ -298,6 +298,17 @@ class RawDevice:
     async def recv(self, timeout: float = 10) -> RawFrame:
         return RawFrame.of(await asyncio.wait_for(self.ws.recv(), timeout * TIMEOUT))
 
+    async def next_of(self, ftype: str, timeout: float = 10) -> RawFrame | None:
+        """The next frame of ``ftype`` within ``timeout`` s (others are skipped), or None."""
+        try:
+            async with asyncio.timeout(timeout * TIMEOUT):
+                f = await self.recv(timeout)
+                while f.type != ftype:
+                    f = await self.recv(timeout)
+                return f
+        except TimeoutError:
+            return None
+
     async def raw(self, data: bytes) -> RawFrame:
         """Send raw bytes; return the next frame from the hub that is not a push."""
         await self.ws.send(data)

@@ -174,3 +174,13 @@ async def rs_and_hr(home: Path, url: str, first: str) -> AsyncIterator[tuple[Any
         await send_routine_to_hr(rs, first)
         assert await texts_until(q, first, wait) == [first]
         yield rs, hr, q
+
+
+def sessions_of(hub: Any, device_id: str) -> list[Any]:
+    """The hub's registered sessions of one device, oldest first."""
+    return [c for c in hub.registry.all() if c.device_id == device_id]
+
+
+def live_readers(sessions: list[Any]) -> list[Any]:
+    """Those of ``sessions`` whose delivery pump is running (one reader per device)."""
+    return [s for s in sessions if s._pump_loop is not None and not s._pump_loop.done()]

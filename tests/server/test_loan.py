@@ -163,9 +163,9 @@ async def test_a_flash_to_a_connected_device_uses_its_lent_read(
             await wait_until(lambda: all(s.pump.parked for s in socks), T, "pumps parked")
             rq = rs.subscribe()
             assert await hr.acknowledge(res.id)
-            while not (isinstance(ev := await asyncio.wait_for(rq.get(), T), ReceiptUpdated)
-                       and ev.kind == "acknowledged"):  # fmt: skip
-                pass
+            ev = await asyncio.wait_for(rq.get(), T)
+            while not (isinstance(ev, ReceiptUpdated) and ev.kind == "acknowledged"):
+                ev = await asyncio.wait_for(rq.get(), T)
             assert lent and lent[-1] >= 1, lent
     finally:
         await hub.stop()

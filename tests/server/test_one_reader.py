@@ -5,34 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 from hotline.client.home import Home
 from hotline.server.redis_process import RedisProcess
-from tests.harness import TIMEOUT, RawDevice, RawFrame, start_hub, submit_frame
-from tests.server.helpers import rs_to_hr
+from tests.harness import TIMEOUT, RawDevice, start_hub, submit_frame
+from tests.server.helpers import live_readers, rs_to_hr, sessions_of
 from tests.waits import wait_until
 
 HR = "HR/officer-1"
-
-
-def _sessions(hub: Any, device_id: str) -> list[Any]:
-    return [c for c in hub.registry.all() if c.device_id == device_id]
-
-
-def _live_pumps(sessions: list[Any]) -> list[Any]:
-    return [s for s in sessions if s._pump_loop is not None and not s._pump_loop.done()]
-
-
-async def _next(dev: RawDevice, ftype: str, timeout: float = 10) -> RawFrame | None:
-    """The next frame of ``ftype`` within ``timeout`` s, or None."""
-    try:
-        async with asyncio.timeout(timeout * TIMEOUT):
-            while (f := await dev.recv(timeout)).type != ftype:
-                pass
-            return f
-    except TimeoutError:
-        return None
 
 
 async def test_a_short_second_session_leaves_the_live_one_deaf(
@@ -50,16 +30,16 @@ async def test_a_short_second_session_leaves_the_live_one_deaf(
             RawDevice(hub.url, home, "RS/officer-1") as rs,
             RawDevice(hub.url, home, HR) as console,
         ):
-            await wait_until(lambda: len(_sessions(hub, hr)) == 1, what="console registered")
+            await wait_until(lambda: len(sessions_of(hub, hr)) == 1, what="console registered")
             async with RawDevice(hub.url, home, HR):  # the CLI's session
-                await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
-            await wait_until(lambda: len(_sessions(hub, hr)) == 1, what="CLI session gone")
+                await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
+            await wait_until(lambda: len(sessions_of(hub, hr)) == 1, what="CLI session gone")
             (env,) = rs_to_hr(home, 1, "flash after the CLI exited", precedence="FLASH")
             assert (await rs.submit(env.encode())).type == "accepted"
-            got = await _next(console, "deliver", timeout=5)
+            got = await console.next_of("deliver", timeout=5)
             assert got is not None, (
                 "FLASH accepted but never delivered to the device's only (live) session: "
-                f"live pumps {len(_live_pumps(_sessions(hub, hr)))}"
+                f"live pumps {len(live_readers(sessions_of(hub, hr)))}"
             )
     finally:
         await hub.stop()
@@ -79,25 +59,25 @@ async def test_three_sessions_of_a_device_end_with_one_pump(
     try:
         for _round in range(12):
             async with RawDevice(hub.url, home, HR):
-                await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
-                (a,) = _sessions(hub, hr)
+                await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
+                (a,) = sessions_of(hub, hr)
                 await wait_until(lambda a=a: a.pump.parked, what="A parked")
                 (loan,) = hub.registry.lend({"HR"})  # an append borrowed A's read
                 async with RawDevice(hub.url, home, HR):
-                    await wait_until(lambda: len(_sessions(hub, hr)) == 2, what="B registered")
-                    (b,) = [s for s in _sessions(hub, hr) if s is not a]
-                    b_first = next(iter(_sessions(hub, hr))) is b  # C's order
+                    await wait_until(lambda: len(sessions_of(hub, hr)) == 2, what="B registered")
+                    (b,) = [s for s in sessions_of(hub, hr) if s is not a]
+                    b_first = next(iter(sessions_of(hub, hr))) is b  # C's order
                     async with RawDevice(hub.url, home, HR):
-                        await wait_until(lambda: len(_sessions(hub, hr)) == 3, what="C in")
-                        (c,) = [s for s in _sessions(hub, hr) if s not in (a, b)]
+                        await wait_until(lambda: len(sessions_of(hub, hr)) == 3, what="C in")
+                        (c,) = [s for s in sessions_of(hub, hr) if s not in (a, b)]
                         loan.fail()  # the append timed out: the loan settles
                         await wait_until(lambda b=b, c=c: c.pump is not None and b.pump is not None)
-                        live = _live_pumps([a, b, c])
+                        live = live_readers([a, b, c])
                         assert live == [c] or len(live) == 1, (
                             f"{len(live)} pumps of one device (B's listed first by C: "
                             f"{b_first}); B's pump live: {b in live}"
                         )
-            await wait_until(lambda: not _sessions(hub, hr), what="round closed")
+            await wait_until(lambda: not sessions_of(hub, hr), what="round closed")
     finally:
         await hub.stop()
 
@@ -112,12 +92,12 @@ async def test_a_new_session_is_not_served_while_the_old_ones_loan_is_out(
     hr = Home(home).device(HR).id
     try:
         async with RawDevice(hub.url, home, HR):
-            await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
-            (a,) = _sessions(hub, hr)
+            await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
+            (a,) = sessions_of(hub, hr)
             await wait_until(lambda: a.pump.parked, what="A parked")
             (loan,) = hub.registry.lend({"HR"})
             async with RawDevice(hub.url, home, HR) as new:
-                await wait_until(lambda: len(_sessions(hub, hr)) == 2, what="B registered")
+                await wait_until(lambda: len(sessions_of(hub, hr)) == 2, what="B registered")
                 try:  # junk gets an immediate answer from a served session
                     answer = await asyncio.wait_for(new.raw(submit_frame(b"junk")), 2 * TIMEOUT)
                 except TimeoutError:

@@ -12,19 +12,11 @@ from hotline.client.home import Home
 from hotline.server.appkeys import SUPERVISOR
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams.keys import CURSOR, LOG, inbox_key
-from tests.harness import TIMEOUT, RawDevice, RawFrame, raw_frame, start_hub, submit_frame
-from tests.server.helpers import rs_to_hr
+from tests.harness import TIMEOUT, RawDevice, raw_frame, start_hub, submit_frame
+from tests.server.helpers import live_readers, rs_to_hr, sessions_of
 from tests.waits import wait_until
 
 HR = "HR/officer-1"
-
-
-def _sessions(hub: Any, device_id: str) -> list[Any]:
-    return [c for c in hub.registry.all() if c.device_id == device_id]
-
-
-def _live_pumps(sessions: list[Any]) -> list[Any]:
-    return [s for s in sessions if s._pump_loop is not None and not s._pump_loop.done()]
 
 
 def _pump_tasks(hub: Any, device_id: str) -> list[str]:
@@ -34,16 +26,6 @@ def _pump_tasks(hub: Any, device_id: str) -> list[str]:
         for st in hub.app[SUPERVISOR].states()
         if st.kind == "pump" and st.name.startswith(f"pump:{device_id}#")
     ]
-
-
-async def _next(dev: RawDevice, ftype: str, timeout: float = 10) -> RawFrame | None:
-    try:
-        async with asyncio.timeout(timeout * TIMEOUT):
-            while (f := await dev.recv(timeout)).type != ftype:
-                pass
-            return f
-    except TimeoutError:
-        return None
 
 
 async def test_a_session_that_left_while_handed_the_device_gets_no_pump(
@@ -58,22 +40,22 @@ async def test_a_session_that_left_while_handed_the_device_gets_no_pump(
     hr = Home(home).device(HR).id
     try:
         a_dev = await RawDevice(hub.url, home, HR).__aenter__()
-        await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
-        (a,) = _sessions(hub, hr)
+        await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
+        (a,) = sessions_of(hub, hr)
         await wait_until(lambda: a.pump.parked, what="A parked")
         (loan,) = hub.registry.lend({"HR"})  # an append in flight borrowed A's read
         async with RawDevice(hub.url, home, HR):
             await wait_until(lambda: a._retiring is not None, what="B supersedes A")
         # B left: its hand_over waits in A.resume() for A's retire
-        await wait_until(lambda: not any(s is not a for s in _sessions(hub, hr)))
+        await wait_until(lambda: not any(s is not a for s in sessions_of(hub, hr)))
         await a_dev.__aexit__(None, None, None)
         loan.fail()  # the append settles its loan
-        await wait_until(lambda: not _sessions(hub, hr), what="A gone")
+        await wait_until(lambda: not sessions_of(hub, hr), what="A gone")
         # a fresh session reads; then it leaves too: no session of the device remains
         async with RawDevice(hub.url, home, HR):
-            await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
+            await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
             during = _pump_tasks(hub, hr)
-        await wait_until(lambda: not _sessions(hub, hr), what="all gone")
+        await wait_until(lambda: not sessions_of(hub, hr), what="all gone")
         try:
             await wait_until(lambda: not _pump_tasks(hub, hr), timeout=3 * TIMEOUT)
         except AssertionError:
@@ -88,16 +70,16 @@ async def test_a_session_that_left_while_handed_the_device_gets_no_pump(
 async def _leak_a_pump(hub: Any, home: Path, hr: str) -> None:
     """The interleaving above (it left a pump running in the second version)."""
     a_dev = await RawDevice(hub.url, home, HR).__aenter__()
-    await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
-    (a,) = _sessions(hub, hr)
+    await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
+    (a,) = sessions_of(hub, hr)
     await wait_until(lambda: a.pump.parked, what="A parked")
     (loan,) = hub.registry.lend({"HR"})
     async with RawDevice(hub.url, home, HR):
         await wait_until(lambda: a._retiring is not None, what="B supersedes A")
-    await wait_until(lambda: not any(s is not a for s in _sessions(hub, hr)))
+    await wait_until(lambda: not any(s is not a for s in sessions_of(hub, hr)))
     await a_dev.__aexit__(None, None, None)
     loan.fail()
-    await wait_until(lambda: not _sessions(hub, hr), what="A gone")
+    await wait_until(lambda: not sessions_of(hub, hr), what="A gone")
 
 
 async def test_after_such_a_leave_every_message_reaches_the_live_session(
@@ -116,12 +98,12 @@ async def test_after_such_a_leave_every_message_reaches_the_live_session(
             RawDevice(hub.url, home, "RS/officer-1") as rs,
             RawDevice(hub.url, home, HR) as live,
         ):
-            await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
+            await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
             for r in range(rounds):
                 for env in rs_to_hr(home, n, f"round {r}"):  # a burst, answers not awaited
                     await rs.ws.send(submit_frame(env.encode()))
                 while len(seen) < (r + 1) * n:
-                    f = await _next(live, "deliver", timeout=3)
+                    f = await live.next_of("deliver", timeout=3)
                     if f is None:
                         break
                     seen.add(f["delivery"])
@@ -162,8 +144,8 @@ async def test_a_flash_read_for_a_leaving_reader_reaches_the_next_session(
     try:
         async with RawDevice(hub.url, home, "RS/officer-1") as rs:
             a_dev = await RawDevice(hub.url, home, HR).__aenter__()
-            await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
-            (a,) = _sessions(hub, hr)
+            await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
+            (a,) = sessions_of(hub, hr)
             await wait_until(lambda: a.pump.parked, what="A parked")
             log.accept_and_read = slow_append
             (env,) = rs_to_hr(home, 1, "flash during a reconnect", precedence="FLASH")
@@ -172,12 +154,12 @@ async def test_a_flash_read_for_a_leaving_reader_reaches_the_next_session(
             await a_dev.__aexit__(None, None, None)
             # A leaves only once its loan is back: B opens meanwhile and waits its turn
             async with RawDevice(hub.url, home, HR) as b_dev:
-                await wait_until(lambda: len(_sessions(hub, hr)) == 2, what="B registered")
+                await wait_until(lambda: len(sessions_of(hub, hr)) == 2, what="B registered")
                 await wait_until(routed_to_top, what="the router caught up")
                 gate.set()
-                answer = await _next(rs, "accepted", timeout=5)
+                answer = await rs.next_of("accepted", timeout=5)
                 assert answer is not None, "the FLASH was not accepted"
-                got = await _next(b_dev, "deliver", timeout=5)
+                got = await b_dev.next_of("deliver", timeout=5)
                 pending = await hub.redis.xpending(inbox_key("HR", "urgent"), hr)
                 assert got is not None, (
                     "FLASH accepted during a reconnect never reached the new (only) session; "
@@ -201,16 +183,16 @@ async def test_acks_sent_on_a_superseded_session_are_still_xacked(
             RawDevice(hub.url, home, "RS/officer-1") as rs,
             RawDevice(hub.url, home, HR) as a,
         ):
-            await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
+            await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
             ids = []
             for env in rs_to_hr(home, 3, "before the takeover", precedence="FLASH"):
                 assert (await rs.submit(env.encode())).type == "accepted"
-                f = await _next(a, "deliver", timeout=5)
+                f = await a.next_of("deliver", timeout=5)
                 assert f is not None
                 ids.append(f["delivery"])
             async with RawDevice(hub.url, home, HR) as b:
                 for _ in ids:  # B gets A's pending first
-                    assert await _next(b, "deliver", timeout=5) is not None
+                    assert await b.next_of("deliver", timeout=5) is not None
                 await a.ws.send(raw_frame("ack", deliveries=ids))
 
                 async def empty() -> bool:
@@ -245,8 +227,8 @@ async def test_no_pump_runs_on_after_hub_stop_while_its_loan_is_out(
         rs = await RawDevice(hub.url, home, "RS/officer-1").__aenter__()
         devs.append(rs)
         devs.append(await RawDevice(hub.url, home, HR).__aenter__())
-        await wait_until(lambda: len(_live_pumps(_sessions(hub, hr))) == 1)
-        (a,) = _sessions(hub, hr)
+        await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
+        (a,) = sessions_of(hub, hr)
         await wait_until(lambda: a.pump.parked, what="A parked")
         (env,) = rs_to_hr(home, 1, "flash at shutdown", precedence="FLASH")
         await rs.ws.send(submit_frame(env.encode()))
@@ -254,7 +236,7 @@ async def test_no_pump_runs_on_after_hub_stop_while_its_loan_is_out(
         devs.append(await RawDevice(hub.url, home, HR).__aenter__())
         await wait_until(lambda: a._retiring is not None, what="B supersedes A")
         devs.append(await RawDevice(hub.url, home, HR).__aenter__())
-        await wait_until(lambda: len(_sessions(hub, hr)) == 3, what="C registered")
+        await wait_until(lambda: len(sessions_of(hub, hr)) == 3, what="C registered")
     finally:
         stop = asyncio.create_task(hub.stop())
         done, _ = await asyncio.wait({stop}, timeout=30 * TIMEOUT)

@@ -8,7 +8,6 @@ from hotline.server.appkeys import REGISTRY
 from hotline.server.redis_process import RedisProcess
 from tests.harness import (
     RawDevice,
-    RawFrame,
     start_hub,
     submit_frame,
 )
@@ -56,18 +55,14 @@ async def test_a_newer_session_of_a_device_takes_all_its_deliveries(
         ):
             await wait_until(lambda: len(hub.app[REGISTRY]) == 2, what="both registered")
             async with RawDevice(hub.url, home, "HR/officer-1") as new:
-                alert = await _next(old, "alert")
-                assert alert["code"] == "session_superseded", alert
+                alert = await old.next_of("alert")
+                assert alert is not None and alert["code"] == "session_superseded", alert
                 envs = rs_to_hr(home, 6, "flash", precedence="FLASH")
                 for env in envs:
                     assert (await rs.submit(env.encode())).type == "accepted"
-                got = [(await _next(new, "deliver"))["index"] for _ in envs]
-                assert got == sorted(set(got))  # all six, once each, in log order
+                got = [await new.next_of("deliver") for _ in envs]
+                assert all(got), "a FLASH did not reach the newest session"
+                idx = [f["index"] for f in got if f]
+                assert idx == sorted(set(idx))  # all six, once each, in log order
     finally:
         await hub.stop()
-
-
-async def _next(dev: RawDevice, ftype: str) -> RawFrame:
-    while (f := await dev.recv(15)).type != ftype:
-        pass
-    return f
