@@ -148,10 +148,12 @@ class Supervisor:
         self._injected[name] = exc
         handle.task.cancel()
 
-    async def stop(self, timeout: float = 5.0) -> list[str]:
-        """Cancel every task; returns the names of those that did not stop in time."""
-        tasks = {h.task: name for name, h in self._tasks.items()}
-        for h in self._tasks.values():
+    async def stop(self, timeout: float = 5.0, kinds: set[str] | None = None) -> list[str]:
+        """Cancel every task (or those of ``kinds``); the names of those that did not
+        stop in time."""
+        chosen = {n: h for n, h in self._tasks.items() if kinds is None or h.state.kind in kinds}
+        tasks = {h.task: name for name, h in chosen.items()}
+        for h in chosen.values():
             h.state.stopping = True
         for t in tasks:
             t.cancel()

@@ -136,8 +136,14 @@ def _supervisor(settings: Settings, health_: Health, metrics_: Metrics) -> Super
 
 
 async def _close_websockets(app: web.Application) -> None:
+    app[REGISTRY].close()  # no session starts reading from now on
     for sock in list(app[SOCKETS]):
         # close() itself absorbs a peer already gone (it records the error on the socket);
         # what it lets out is a peer that does not answer the close in time: shutdown goes on
         with contextlib.suppress(TimeoutError):
             await sock.close(code=WSCloseCode.GOING_AWAY, message=b"hub shutting down")
+    # Every session's delivery and ack loops, while Redis is still up. Why not leave it
+    # to each session's own ending: one waiting on its request worker (a FLASH append
+    # held by a slow Redis) or on a read it lent out ends seconds later, after the Redis
+    # context has unwound; what they had in flight stays pending, sent on reconnect.
+    await app[SUPERVISOR].stop(kinds={"pump", "acks"})

@@ -60,6 +60,10 @@ class Registry:
         # insertion-ordered: the last session of a device in its party's map is its newest
         self._by_party: dict[str, dict[Wakeable, None]] = defaultdict(dict)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.closed = False  # the hub is stopping: no session starts reading
+
+    def close(self) -> None:
+        self.closed = True
 
     def add(self, conn: Wakeable) -> None:
         self._by_party[conn.party][conn] = None
@@ -79,7 +83,8 @@ class Registry:
             for c in self.sessions(conn.party, conn.device_id):
                 if c is not conn and c.reading:
                     await c.supersede()
-            await _resume(conn)
+            if not self.closed:
+                await _resume(conn)
 
     async def leave(self, conn: Wakeable) -> None:
         """``conn`` is ending: it stops reading and leaves; if it was the reader, the
@@ -89,7 +94,7 @@ class Registry:
             await conn.supersede()
             self.remove(conn)
             left = self.sessions(conn.party, conn.device_id)
-            if any(c.reading for c in left):
+            if self.closed or any(c.reading for c in left):
                 return
             for c in reversed(left):
                 if await _resume(c):

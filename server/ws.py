@@ -149,8 +149,8 @@ class DeviceSocket:
             await self._acks.stop()
             if self.pump is not None:
                 await requests.flush_acks(self.pump)
-            if self._left:  # it began to leave meanwhile
-                return False
+        if self._left or self.app[REGISTRY].closed:  # it began to leave, or the hub to stop
+            return False
         self._start_pump(requests)
         return True
 

@@ -18,6 +18,7 @@ import aiohttp
 
 from hotline.client.compose import compose
 from hotline.client.home import Home
+from hotline.server.appkeys import SUPERVISOR
 from hotline.server.redis_process import free_port
 from tests.conftest import TIMEOUT_FACTOR
 from tests.harness import (
@@ -184,3 +185,12 @@ def sessions_of(hub: Any, device_id: str) -> list[Any]:
 def live_readers(sessions: list[Any]) -> list[Any]:
     """Those of ``sessions`` whose delivery pump is running (one reader per device)."""
     return [s for s in sessions if s._pump_loop is not None and not s._pump_loop.done()]
+
+
+def pump_tasks(hub: Any, device_id: str) -> list[str]:
+    """The names of the hub supervisor's running deliver loops of ``device_id``."""
+    return [
+        st.name
+        for st in hub.app[SUPERVISOR].states()
+        if st.kind == "pump" and st.name.startswith(f"pump:{device_id}#")
+    ]

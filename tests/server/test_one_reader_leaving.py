@@ -9,23 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from hotline.client.home import Home
-from hotline.server.appkeys import SUPERVISOR
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams.keys import CURSOR, LOG, inbox_key
 from tests.harness import TIMEOUT, RawDevice, raw_frame, start_hub, submit_frame
-from tests.server.helpers import live_readers, rs_to_hr, sessions_of
+from tests.server.helpers import live_readers, pump_tasks, rs_to_hr, sessions_of
 from tests.waits import wait_until
 
 HR = "HR/officer-1"
-
-
-def _pump_tasks(hub: Any, device_id: str) -> list[str]:
-    """The names of the supervisor's running deliver loops of ``device_id``."""
-    return [
-        st.name
-        for st in hub.app[SUPERVISOR].states()
-        if st.kind == "pump" and st.name.startswith(f"pump:{device_id}#")
-    ]
 
 
 async def test_a_session_that_left_while_handed_the_device_gets_no_pump(
@@ -54,13 +44,13 @@ async def test_a_session_that_left_while_handed_the_device_gets_no_pump(
         # a fresh session reads; then it leaves too: no session of the device remains
         async with RawDevice(hub.url, home, HR):
             await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
-            during = _pump_tasks(hub, hr)
+            during = pump_tasks(hub, hr)
         await wait_until(lambda: not sessions_of(hub, hr), what="all gone")
         try:
-            await wait_until(lambda: not _pump_tasks(hub, hr), timeout=3 * TIMEOUT)
+            await wait_until(lambda: not pump_tasks(hub, hr), timeout=3 * TIMEOUT)
         except AssertionError:
             raise AssertionError(
-                f"pumps still running with no session open: {_pump_tasks(hub, hr)}; "
+                f"pumps still running with no session open: {pump_tasks(hub, hr)}; "
                 f"with one session open there were {during}"
             ) from None
     finally:
@@ -111,7 +101,7 @@ async def test_after_such_a_leave_every_message_reaches_the_live_session(
             lost = rounds * n - len(seen)
             assert lost == 0, (
                 f"{lost} of {rounds * n} accepted messages never reached the device's only "
-                f"live session (pumps running: {_pump_tasks(hub, hr)})"
+                f"live session (pumps running: {pump_tasks(hub, hr)})"
             )
     finally:
         await hub.stop()
@@ -240,7 +230,7 @@ async def test_no_pump_runs_on_after_hub_stop_while_its_loan_is_out(
     finally:
         stop = asyncio.create_task(hub.stop())
         done, _ = await asyncio.wait({stop}, timeout=30 * TIMEOUT)
-        left = _pump_tasks(hub, hr)  # the append still holds A's read (Redis slow)
+        left = pump_tasks(hub, hr)  # the append still holds A's read (Redis slow)
         gate.set()
         if not done:
             await stop
