@@ -20,6 +20,7 @@ from typing import Any
 from hotline.protocol import ProtocolError, Roster, error_for_code, parse_id_text
 from hotline.protocol.acceptance import Rules
 from hotline.protocol.connection import ClientConnection, Connected
+from hotline.protocol.constants import SESSION_SUPERSEDED
 from hotline.protocol.frames import (
     Accepted,
     Alert,
@@ -288,6 +289,9 @@ class HubClient:
             await self.watch.on_consistency(frame)
         elif isinstance(frame, Proofs):
             await self.watch.on_proofs(frame)
+        elif isinstance(frame, Alert) and frame.code == SESSION_SUPERSEDED:
+            # said in the officer's language (the hub's text is English), not as an alarm
+            self._emit(SecurityAlert.of(frame.code, "session_elsewhere"))
         elif isinstance(frame, Alert):
             self._emit(
                 SecurityAlert.of(frame.code, "hub_alarm", code=frame.code, message=frame.message)

@@ -29,6 +29,7 @@ __all__ = [
     "MAX_STR",
     "MAX_WRAPS",
     "PRECEDENCES",
+    "SESSION_SUPERSEDED",
     "URGENT_PRECEDENCES",
     "WIRE_VERSION",
 ]
@@ -73,3 +74,7 @@ PRECEDENCES: Final = ("ROUTINE", "PRIORITY", "IMMEDIATE", "FLASH")
 # delivery pump reads first and every client handles first, so they never queue behind
 # a routine backlog (docs/protocol.md §4.1).
 URGENT_PRECEDENCES: Final = frozenset({"IMMEDIATE", "FLASH"})
+
+# The hub's alert to a device's session when a newer session of the same device takes
+# its deliveries (one reader per device, docs/reliability.md): the code a client knows.
+SESSION_SUPERSEDED: Final = "session_superseded"

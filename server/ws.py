@@ -18,6 +18,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from hotline.protocol import MAX_FRAME, AuthError, ProtocolError, Roster
 from hotline.protocol.connection import Authenticated, HubConnection, HubLimits, PeerError
+from hotline.protocol.constants import SESSION_SUPERSEDED
 from hotline.protocol.frames import Bye, Frame
 from hotline.runtime import trace
 from hotline.runtime.clock import now_ms
@@ -130,7 +131,7 @@ class DeviceSocket:
         if loop is None or self.pump is None:
             return
         if self.conn.state == "open" and not self._left:
-            self.conn.alert("session_superseded", SUPERSEDED, now_ms())
+            self.conn.alert(SESSION_SUPERSEDED, SUPERSEDED, now_ms())
             self.kick()
         # shielded: cancelled half-way, it must still finish before anyone reads again
         self._retiring = asyncio.ensure_future(_retire(self.pump, loop))

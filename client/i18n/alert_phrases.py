@@ -18,6 +18,11 @@ __all__ = ["ALERTS", "alert_english", "alert_text"]
 ALERTS: Final[Mapping[str, str]] = {
     "client_stopped": N_("this console stopped receiving ({task} failed: {error}); restarting"),
     "hub_alarm": N_("the hub raised an alarm: {code}: {message}"),
+    "session_elsewhere": N_(
+        "this device opened another session (a second console, or a command line): "
+        "new messages go there until it closes. If it is not yours, report the key "
+        "as compromised"
+    ),
     "roster_refused": N_("refused a roster from the hub: {reason}"),
     "delivery_refused": N_("refused delivery: {reason}"),
     "log_replay": N_("replay in the log: message {id} is entry {held} and again entry {again}"),
