@@ -85,6 +85,10 @@ def message_json(m: Any) -> dict[str, Any]:
     }
 
 
+#: alert codes said on stderr and kept, which do not make a command exit 5
+NOTICES = frozenset({"session_elsewhere"})
+
+
 @dataclass
 class Connected:
     """A started client, whether the hub answered, and what arrived meanwhile."""
@@ -121,7 +125,10 @@ class Connected:
         """README's exit table: a security alert seen while the command ran is exit 5,
         whatever else went well (a queued or refused outcome keeps its own code)."""
         self.drain()
-        return EXIT["unverified"] if self.alerts and code == EXIT["ok"] else code
+        # "this device opened another session" is news, not a failed check: two runs of
+        # one feed device at once would otherwise fail the older for no fault of its own
+        failed = [al for al in self.alerts if al.code not in NOTICES]
+        return EXIT["unverified"] if failed and code == EXIT["ok"] else code
 
 
 @contextlib.asynccontextmanager

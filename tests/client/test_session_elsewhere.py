@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from hotline.client.cli_common import EXIT
+from hotline.client.cli_messages import Connected
 from hotline.client.events import SecurityAlert
 from hotline.client.i18n.core import use
 from hotline.server.redis_process import RedisProcess
@@ -40,3 +42,13 @@ async def test_the_older_console_hears_of_the_newer_session_in_its_language(
                 use("en")
     finally:
         await hub.stop()
+
+
+def test_a_command_told_of_another_session_does_not_fail_for_it() -> None:
+    """Two runs of one feed device at once: the older hears of the newer; its send
+    succeeded, so it exits 0 — while any other security alert still makes it exit 5."""
+    conn = Connected(client=None, ok=True, events=asyncio.Queue())  # type: ignore[arg-type]
+    conn.alerts.append(SecurityAlert.of("session_superseded", "session_elsewhere"))
+    assert conn.exit_code(EXIT["ok"]) == EXIT["ok"]
+    conn.alerts.append(SecurityAlert.of("x", "bad_checkpoint", reason="forged"))
+    assert conn.exit_code(EXIT["ok"]) == EXIT["unverified"]
