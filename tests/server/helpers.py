@@ -194,3 +194,15 @@ def pump_tasks(hub: Any, device_id: str) -> list[str]:
         for st in hub.app[SUPERVISOR].states()
         if st.kind == "pump" and st.name.startswith(f"pump:{device_id}#")
     ]
+
+
+def hold_appends(hub: Any, gate: asyncio.Event) -> None:
+    """From now on every accept of ``hub`` waits for ``gate`` (Redis slow to answer),
+    holding the reads lent to it; ``gate.set()`` lets them all through."""
+    real = hub.streams.log.accept_and_read
+
+    async def held(*args: Any, **kw: Any) -> Any:
+        await gate.wait()
+        return await real(*args, **kw)
+
+    hub.streams.log.accept_and_read = held

@@ -12,7 +12,13 @@ from hotline.client.home import Home
 from hotline.server.redis_process import RedisProcess
 from hotline.server.streams.keys import CURSOR, LOG, inbox_key
 from tests.harness import TIMEOUT, RawDevice, raw_frame, start_hub, submit_frame
-from tests.server.helpers import live_readers, pump_tasks, rs_to_hr, sessions_of
+from tests.server.helpers import (
+    hold_appends,
+    live_readers,
+    pump_tasks,
+    rs_to_hr,
+    sessions_of,
+)
 from tests.waits import wait_until
 
 HR = "HR/officer-1"
@@ -118,13 +124,7 @@ async def test_a_flash_read_for_a_leaving_reader_reaches_the_next_session(
     under the device's lock, and B reads after it: the FLASH reaches B."""
     hub = await start_hub(home, redis_server.url, redeliver_idle_ms=600_000)
     hr = Home(home).device(HR).id
-    log = hub.streams.log
-    original = log.accept_and_read
     gate = asyncio.Event()
-
-    async def slow_append(*args: Any, **kw: Any) -> Any:
-        await gate.wait()  # Redis slow to answer
-        return await original(*args, **kw)
 
     async def routed_to_top() -> bool:
         top = await hub.redis.xrevrange(LOG, count=1)
@@ -137,7 +137,7 @@ async def test_a_flash_read_for_a_leaving_reader_reaches_the_next_session(
             await wait_until(lambda: len(live_readers(sessions_of(hub, hr))) == 1)
             (a,) = sessions_of(hub, hr)
             await wait_until(lambda: a.pump.parked, what="A parked")
-            log.accept_and_read = slow_append
+            hold_appends(hub, gate)
             (env,) = rs_to_hr(home, 1, "flash during a reconnect", precedence="FLASH")
             await rs.ws.send(submit_frame(env.encode()))
             await wait_until(lambda: a.pump._loan is not None, what="the append borrowed A's read")
@@ -157,7 +157,6 @@ async def test_a_flash_read_for_a_leaving_reader_reaches_the_next_session(
                 )
     finally:
         gate.set()
-        log.accept_and_read = original
         await hub.stop()
 
 
@@ -203,15 +202,9 @@ async def test_no_pump_runs_on_after_hub_stop_while_its_loan_is_out(
     append settled)."""
     hub = await start_hub(home, redis_server.url, redeliver_idle_ms=600_000)
     hr = Home(home).device(HR).id
-    log = hub.streams.log
-    original = log.accept_and_read
     gate = asyncio.Event()
 
-    async def slow_append(*args: Any, **kw: Any) -> Any:
-        await gate.wait()
-        return await original(*args, **kw)
-
-    log.accept_and_read = slow_append
+    hold_appends(hub, gate)
     devs: list[RawDevice] = []
     try:
         rs = await RawDevice(hub.url, home, "RS/officer-1").__aenter__()

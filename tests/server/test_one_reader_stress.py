@@ -33,7 +33,13 @@ from tests.harness import (
     start_hub,
     submit_frame,
 )
-from tests.server.helpers import live_readers, pump_tasks, rs_to_hr, sessions_of
+from tests.server.helpers import (
+    hold_appends,
+    live_readers,
+    pump_tasks,
+    rs_to_hr,
+    sessions_of,
+)
 from tests.waits import wait_until
 
 HR = "HR/officer-1"
@@ -93,16 +99,25 @@ class Run:
         log.accept_and_read = slow
 
     # -- background ---------------------------------------------------------------
-    async def monitor(self) -> None:
-        while True:
-            tasks = pump_tasks(self.hub, self.hr)
-            live = live_readers(sessions_of(self.hub, self.hr))
-            if len(tasks) > 1 or len(live) > 1:
-                self.violations.append(
-                    f"step {len(self.steps)} ({self.steps[-1:]}): {len(tasks)} pump tasks "
-                    f"{tasks}, {len(live)} live pump loops"
-                )
-            await asyncio.sleep(0.001)  # the sampling interval, not a synchronisation
+    def watch(self) -> None:
+        """Check the invariant whenever a pump starts: the only moment a second reader
+        of the device can appear (a pump is spawned, then its session marked reading)."""
+        sup = self.hub.app[SUPERVISOR]
+        real = sup.spawn
+
+        def spawn(name: str, factory: Any, **kw: Any) -> Any:
+            handle = real(name, factory, **kw)
+            if kw.get("kind") == "pump" and name.startswith(f"pump:{self.hr}#"):
+                tasks = [t for t in pump_tasks(self.hub, self.hr) if t != name]
+                live = live_readers(sessions_of(self.hub, self.hr))
+                if tasks or live:
+                    self.violations.append(
+                        f"step {len(self.steps)} ({self.steps[-1:]}): {name} started beside "
+                        f"pump tasks {tasks} and {len(live)} live reader(s)"
+                    )
+            return handle
+
+        sup.spawn = spawn
 
     async def rs_reader(self, rs: RawDevice) -> None:
         with contextlib.suppress(Exception):
@@ -312,7 +327,7 @@ async def _schedule(
     extra = {"poll_interval_s": float(POLL)} if POLL else {}
     hub = await start_hub(home, redis_server.url, redeliver_idle_ms=600_000, **extra)
     run = Run(hub, home, seed)
-    mon = asyncio.create_task(run.monitor())
+    run.watch()
     stopped = False
     rs = await RawDevice(hub.url, home, "RS/officer-1").__aenter__()
     rs_reader = asyncio.create_task(run.rs_reader(rs))
@@ -340,7 +355,6 @@ async def _schedule(
             await run.step(rs, i == revoke_at)
         await run.final()
     finally:
-        mon.cancel()
         rs_reader.cancel()
         await run.teardown()
         with contextlib.suppress(Exception):
@@ -380,13 +394,7 @@ async def test_hub_stop_while_a_flash_append_holds_the_senders_and_recipients_re
     (waiting for its loan) when the runner gives up: before the fix hub.stop() returned
     with RS's deliver loop and both ack loops still running."""
     hub = await start_hub(home, redis_server.url, redeliver_idle_ms=600_000)
-    log = hub.streams.log
-    original = log.accept_and_read
     gate = asyncio.Event()
-
-    async def slow(*a: Any, **kw: Any) -> Any:
-        await gate.wait()
-        return await original(*a, **kw)
 
     def running() -> list[str]:
         return [st.name for st in hub.app[SUPERVISOR].states() if st.kind in ("pump", "acks")]
@@ -396,7 +404,7 @@ async def test_hub_stop_while_a_flash_append_holds_the_senders_and_recipients_re
     try:
         await wait_until(lambda: len(running()) == 4, what="two pumps and their ack loops")
         await wait_until(lambda: all(c.pump.parked for c in hub.registry.all()), what="parked")
-        log.accept_and_read = slow
+        hold_appends(hub, gate)
         (env,) = rs_to_hr(home, 1, "flash at shutdown", precedence="FLASH")
         await rs.ws.send(submit_frame(env.encode()))
         await wait_until(
@@ -407,7 +415,6 @@ async def test_hub_stop_while_a_flash_append_holds_the_senders_and_recipients_re
         left = running()
     finally:
         gate.set()
-        log.accept_and_read = original
         for d in (rs, hr):
             with contextlib.suppress(Exception):
                 d.ws.transport.abort()
